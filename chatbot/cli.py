@@ -1,0 +1,133 @@
+"""``chatbot serve`` and ``chatbot ask``: thin shells around the app and the engine."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from chatbot.content import build_engine_context
+from chatbot.engine import ConversationState, EngineContext, Inbound, turn
+from chatbot.intents.entities import extract_entities
+from chatbot.settings import LANGUAGES, Settings
+
+__all__ = ["main"]
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", type=Path, help="where the database lives (default: var)")
+    parser.add_argument("--kb", type=Path, dest="kb_dir", help="knowledge base folder")
+    parser.add_argument("--log-level", default=None, help="DEBUG, INFO, WARNING...")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="chatbot", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the chat server")
+    serve.add_argument("--host", default=None)
+    serve.add_argument("--port", type=int, default=None)
+    _common(serve)
+    ask = sub.add_parser("ask", help="show what the bot understands and answers")
+    ask.add_argument("text", help="a customer message, or - to read one per line from stdin")
+    ask.add_argument("--lang", choices=LANGUAGES, help="the widget locale to assume")
+    ask.add_argument("--json", action="store_true", help="print JSON")
+    _common(ask)
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(
+        host=getattr(args, "host", None),
+        port=getattr(args, "port", None),
+        data_dir=args.data_dir,
+        kb_dir=args.kb_dir,
+        log_level=args.log_level,
+    )
+
+
+def analyse(text: str, ctx: EngineContext, locale: str | None) -> dict[str, Any]:
+    """What the bot makes of one fresh message, as ``chatbot ask --json`` prints it."""
+    result = turn(ConversationState(), Inbound(text=text, locale=locale), ctx)
+    search = result.understanding.search
+    articles = []
+    if search is not None:
+        for hit in search.hits:
+            article = ctx.index.kb.translation(hit.article_id, result.state.language)
+            if article is not None:
+                articles.append(
+                    {
+                        "id": hit.article_id,
+                        "lang": article.lang,
+                        "title": article.title,
+                        "score": round(hit.score, 4),
+                    }
+                )
+    return {
+        "text": text,
+        "language": result.state.language,
+        "language_confidence": round(result.understanding.language_confidence, 3),
+        "intent": result.understanding.intent,
+        "service": None,
+        "entities": extract_entities(text),
+        "articles": articles,
+        "confidence": round(search.confidence, 3) if search else None,
+        "answer": {
+            "article_id": result.answered_article,
+            "text": "\n\n".join(reply.text for reply in result.replies),
+        },
+    }
+
+
+def _print_human(report: dict[str, Any], out: TextIO) -> None:
+    out.write(f"language: {report['language']}  intent: {report['intent']}\n")
+    entities = {k: v for k, v in report["entities"].items() if v}
+    if entities:
+        out.write(f"entities: {json.dumps(entities, ensure_ascii=False)}\n")
+    for article in report["articles"][:3]:
+        out.write(f"  {article['score']:.3f}  {article['id']}  ({article['title']})\n")
+    out.write(f"confidence: {report['confidence']}\n\n{report['answer']['text']}\n")
+
+
+def _ask(args: argparse.Namespace) -> int:
+    ctx = build_engine_context(_settings(args))
+    out = sys.stdout
+    if args.text == "-":
+        for line in sys.stdin:
+            text = line.rstrip("\n")
+            if text.strip():
+                out.write(json.dumps(analyse(text, ctx, args.lang), ensure_ascii=False) + "\n")
+                out.flush()
+        return 0
+    report = analyse(args.text, ctx, args.lang)
+    if args.json:
+        out.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    else:
+        _print_human(report, out)
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from aiohttp import web
+
+    from chatbot.app import create_app
+
+    settings = _settings(args)
+    app = create_app(settings)
+    print(f"chatbot serving on http://{settings.host}:{settings.port}", flush=True)
+    web.run_app(app, host=settings.host, port=settings.port, shutdown_timeout=5, print=None)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    level = args.log_level or ("WARNING" if args.command == "ask" else "INFO")
+    logging.basicConfig(
+        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    if args.command == "serve":
+        return _serve(args)
+    return _ask(args)

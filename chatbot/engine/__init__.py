@@ -1,0 +1,29 @@
+"""The pure conversation engine: state and a message in, replies and new state out."""
+
+from chatbot.engine.phrases import Phrasebook
+from chatbot.engine.state import ConversationState
+from chatbot.engine.turn import (
+    ArticleRef,
+    Ask,
+    EngineContext,
+    Inbound,
+    Option,
+    Reply,
+    Turn,
+    Understanding,
+    turn,
+)
+
+__all__ = [
+    "ArticleRef",
+    "Ask",
+    "ConversationState",
+    "EngineContext",
+    "Inbound",
+    "Option",
+    "Phrasebook",
+    "Reply",
+    "Turn",
+    "Understanding",
+    "turn",
+]

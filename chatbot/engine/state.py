@@ -1,0 +1,39 @@
+"""The conversation state the engine reads and returns; stored as JSON between turns."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any, Literal
+
+__all__ = ["ConversationState", "LanguageSource"]
+
+#: Where the conversation language came from: nothing yet, the widget's locale, or text.
+LanguageSource = Literal["default", "locale", "detected"]
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationState:
+    language: str = "en"
+    language_source: LanguageSource = "default"
+    #: The ``ask.field`` the bot waits an answer to ("solved", "open_ticket"), if any.
+    awaiting: str | None = None
+    #: The article last offered, and the question that led to it.
+    article_id: str | None = None
+    query: str | None = None
+    #: How many searches in a row found nothing.
+    misses: int = 0
+    #: The last customer message (by seq) the engine has answered.
+    processed_seq: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ConversationState:
+        """Restore from storage, ignoring keys an older or newer version wrote."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    def evolve(self, **changes: Any) -> ConversationState:
+        return replace(self, **changes)

@@ -1,0 +1,52 @@
+"""The domain's exceptions. Each carries a stable ``code`` that clients may branch on."""
+
+from __future__ import annotations
+
+__all__ = [
+    "ChatbotError",
+    "ConfigError",
+    "InvalidPayload",
+    "InvalidToken",
+    "NotFound",
+    "StoreUnavailable",
+]
+
+
+class ChatbotError(Exception):
+    """Base of every error the protocol reports to a client."""
+
+    code = "internal_error"
+    http_status = 500
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+    def as_payload(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message}
+
+
+class InvalidPayload(ChatbotError):
+    code = "invalid_payload"
+    http_status = 400
+
+
+class InvalidToken(ChatbotError):
+    code = "invalid_token"
+    http_status = 401
+
+
+class NotFound(ChatbotError):
+    code = "not_found"
+    http_status = 404
+
+
+class StoreUnavailable(ChatbotError):
+    code = "temporarily_unavailable"
+    http_status = 503
+
+
+class ConfigError(ChatbotError):
+    code = "config_error"

@@ -1,0 +1,165 @@
+"""Retrieval over the knowledge base: TF-IDF on words and character n-grams, typo repair.
+
+Word features (each word plus a 5-letter prefix, a cheap stemmer that suits Finnish,
+Hungarian, Croatian and Russian endings) catch the vocabulary; character n-grams of
+the title, tags and summary catch inflections and typos; rapidfuzz repairs query words
+that are not in the vocabulary at all. All translations of an article share its id, so an
+article scores as its best-matching translation.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from chatbot.kb_search.articles import Article, KnowledgeBase
+from chatbot.kb_search.calibration import Calibration
+from chatbot.text_normalise import fold, words
+
+__all__ = ["Hit", "KBIndex", "SearchResult"]
+
+_PREFIX = 5
+_WORD_WEIGHT = 0.6
+_CHAR_WEIGHT = 0.4
+_TYPO_CUTOFF = 80.0
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    article_id: str
+    #: The language of the translation that matched best.
+    lang: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    hits: list[Hit]
+    #: Calibrated probability that ``hits[0]`` answers the query.
+    confidence: float
+
+    @property
+    def top(self) -> Hit | None:
+        return self.hits[0] if self.hits else None
+
+
+def _word_features(tokens: list[str]) -> Iterator[str]:
+    for token in tokens:
+        yield token
+        if len(token) > _PREFIX and not token.isdigit():
+            yield token[:_PREFIX] + "*"
+
+
+def _document_words(article: Article) -> str:
+    # Title and tags say what the article is about; repeat them to weigh them up.
+    tags = " ".join(article.tags)
+    return "\n".join([article.title] * 3 + [tags] * 2 + [article.summary, article.body])
+
+
+def _document_short(article: Article) -> str:
+    return " ".join([article.title, " ".join(article.tags), article.summary])
+
+
+class KBIndex:
+    """An immutable search index over one :class:`KnowledgeBase`."""
+
+    def __init__(self, kb: KnowledgeBase, calibration: Calibration | None = None) -> None:
+        self.kb = kb
+        self.calibration = calibration or Calibration()
+        # Translations of one article sit next to each other, so that a per-article
+        # maximum is one reduceat over the document scores.
+        docs = sorted(kb.articles, key=lambda a: (a.id, a.lang))
+        self._docs = docs
+        self._article_ids: list[str] = []
+        starts: list[int] = []
+        for i, doc in enumerate(docs):
+            if not self._article_ids or self._article_ids[-1] != doc.id:
+                self._article_ids.append(doc.id)
+                starts.append(i)
+        self._starts = np.asarray(starts, dtype=np.intp)
+        self._word = TfidfVectorizer(
+            analyzer=lambda text: list(_word_features(words(text))),
+            sublinear_tf=True,
+            dtype=np.float32,
+        )
+        self._char = TfidfVectorizer(
+            analyzer="char_wb",
+            ngram_range=(3, 5),
+            preprocessor=fold,
+            sublinear_tf=True,
+            dtype=np.float32,
+        )
+        if docs:
+            word_matrix = self._word.fit_transform([_document_words(d) for d in docs])
+            char_matrix = self._char.fit_transform([_document_short(d) for d in docs])
+            # Transposed (feature x document) so that a query costs only the postings
+            # of its own features, not a pass over every document.
+            self._word_postings = sparse.csr_matrix(word_matrix.T)
+            self._char_postings = sparse.csr_matrix(char_matrix.T)
+            vocabulary = self._word.vocabulary_
+        else:
+            vocabulary = {}
+        self._vocabulary: set[str] = {w for w in vocabulary if not w.endswith("*")}
+        by_initial: dict[str, list[str]] = defaultdict(list)
+        for word in self._vocabulary:
+            if len(word) >= 4 and not word.isdigit():
+                by_initial[word[0]].append(word)
+        self._by_initial = dict(by_initial)
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def repair(self, tokens: list[str]) -> list[str]:
+        """Replace words missing from the vocabulary by their closest known spelling."""
+        repaired: list[str] = []
+        for token in tokens:
+            if token in self._vocabulary or len(token) < 4 or token.isdigit():
+                repaired.append(token)
+                continue
+            candidates = self._by_initial.get(token[0], [])
+            best = process.extractOne(
+                token, candidates, scorer=fuzz.ratio, score_cutoff=_TYPO_CUTOFF
+            )
+            repaired.append(best[0] if best is not None else token)
+        return repaired
+
+    def _scores(self, query: str) -> np.ndarray:
+        tokens = self.repair(words(query))
+        word_vector = self._word.transform([" ".join(tokens)])
+        char_vector = self._char.transform([query])
+        doc_scores = np.zeros(len(self._docs), dtype=np.float32)
+        if word_vector.nnz:
+            doc_scores += _WORD_WEIGHT * (word_vector @ self._word_postings).toarray()[0]
+        if char_vector.nnz:
+            doc_scores += _CHAR_WEIGHT * (char_vector @ self._char_postings).toarray()[0]
+        return doc_scores
+
+    def search(self, query: str, limit: int = 5) -> SearchResult:
+        """Articles ranked for ``query``, with the calibrated confidence of the first."""
+        if not self._docs or not query.strip():
+            return SearchResult(hits=[], confidence=0.0)
+        doc_scores = self._scores(query)
+        article_scores = np.maximum.reduceat(doc_scores, self._starts)
+        count = min(limit, len(article_scores))
+        top = np.argpartition(-article_scores, count - 1)[:count]
+        top = top[np.argsort(-article_scores[top], kind="stable")]
+        hits: list[Hit] = []
+        for index in top:
+            score = float(article_scores[index])
+            if score <= 0.0:
+                break
+            start = int(self._starts[index])
+            end = int(self._starts[index + 1]) if index + 1 < len(self._starts) else len(self._docs)
+            best_doc = start + int(np.argmax(doc_scores[start:end]))
+            hits.append(Hit(self._article_ids[index], self._docs[best_doc].lang, score))
+        if not hits:
+            return SearchResult(hits=[], confidence=0.0)
+        runner_up = hits[1].score if len(hits) > 1 else 0.0
+        confidence = self.calibration.confidence(hits[0].score, hits[0].score - runner_up)
+        return SearchResult(hits=hits, confidence=confidence)

@@ -1,0 +1,24 @@
+"""Typed keys for everything the application shares."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import socketio
+from aiohttp import web
+
+from chatbot.engine import EngineContext
+from chatbot.settings import Settings
+from chatbot.store import Store
+from chatbot.web.tokens import VisitorTokens
+from chatbot.web.turns import TurnRunner
+
+__all__ = ["CLOCK", "ENGINE", "SETTINGS", "SIO", "STORE", "TOKENS", "TURNS"]
+
+SETTINGS = web.AppKey("settings", Settings)
+CLOCK = web.AppKey("clock", Callable[[], float])
+ENGINE = web.AppKey("engine", EngineContext)
+STORE = web.AppKey("store", Store)
+SIO = web.AppKey("sio", socketio.AsyncServer)
+TOKENS = web.AppKey("tokens", VisitorTokens)
+TURNS = web.AppKey("turns", TurnRunner)

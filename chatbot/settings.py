@@ -1,0 +1,68 @@
+"""One frozen settings object, built from command-line flags and the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["CONTENT_DIR", "LANGUAGES", "Settings"]
+
+#: The bundled content (knowledge base, phrases) that ships beside the package.
+CONTENT_DIR = Path(__file__).resolve().parent.parent / "data"
+
+#: Languages the bot speaks, in the order used for reports.
+LANGUAGES: tuple[str, ...] = ("en", "nb", "hr", "fi", "ru", "hu")
+
+
+def _env_list(name: str) -> tuple[str, ...]:
+    raw = os.environ.get(name, "")
+    return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the server needs to know at start-up; never mutated afterwards."""
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    data_dir: Path = Path("var")
+    content_dir: Path = CONTENT_DIR
+    kb_dir: Path | None = None
+    #: Signs visitor tokens. When empty, a random key is created in the data dir.
+    secret: str = ""
+    company_name: str = "Aurora Hosting"
+    default_language: str = "en"
+    #: Origins allowed to open a socket (CORS). "*" allows any site to embed the widget.
+    cors_allowed_origins: tuple[str, ...] = ("*",)
+    max_message_chars: int = 4000
+    history_page_size: int = 500
+    log_level: str = "INFO"
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def kb_path(self) -> Path:
+        return self.kb_dir if self.kb_dir is not None else self.content_dir / "kb"
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "chatbot.sqlite3"
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        """Defaults, then ``CHATBOT_*`` environment variables, then explicit overrides."""
+        values: dict[str, object] = {}
+        if "CHATBOT_DATA_DIR" in os.environ:
+            values["data_dir"] = Path(os.environ["CHATBOT_DATA_DIR"])
+        if "CHATBOT_KB_DIR" in os.environ:
+            values["kb_dir"] = Path(os.environ["CHATBOT_KB_DIR"])
+        if "CHATBOT_SECRET" in os.environ:
+            values["secret"] = os.environ["CHATBOT_SECRET"]
+        if "CHATBOT_COMPANY_NAME" in os.environ:
+            values["company_name"] = os.environ["CHATBOT_COMPANY_NAME"]
+        if origins := _env_list("CHATBOT_CORS_ORIGINS"):
+            values["cors_allowed_origins"] = origins
+        if "CHATBOT_LOG_LEVEL" in os.environ:
+            values["log_level"] = os.environ["CHATBOT_LOG_LEVEL"]
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]

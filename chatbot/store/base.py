@@ -1,0 +1,84 @@
+"""The ``Store`` interface every backend implements, and the records it holds."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+__all__ = ["Conversation", "NewMessage", "Sender", "Store", "StoredMessage"]
+
+Sender = Literal["customer", "bot", "agent", "system"]
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    id: str
+    visitor_id: str
+    language: str
+    #: The conversation engine's state, as JSON-able data.
+    state: Mapping[str, Any]
+    last_seq: int
+    created_at: float
+    updated_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class NewMessage:
+    """A message about to be stored; ``id`` is the client's id or one the server made."""
+
+    id: str
+    sender: Sender
+    text: str
+    at: float
+    #: Optional parts of the wire message: ``lang``, ``articles``, ``ask``, ``value``.
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMessage:
+    conversation_id: str
+    seq: int
+    id: str
+    sender: Sender
+    text: str
+    at: float
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+class Store(Protocol):
+    """Durable conversation storage. Every method is atomic; messages are idempotent by id."""
+
+    async def open(self) -> None:
+        """Create or migrate the schema and connect."""
+
+    async def close(self) -> None: ...
+
+    async def ping(self) -> None:
+        """Raise :class:`~chatbot.errors.StoreUnavailable` when the backend cannot serve."""
+
+    async def conversation_for_visitor(
+        self, visitor_id: str, language: str, now: float
+    ) -> Conversation:
+        """The visitor's current conversation, created on first use."""
+
+    async def get_conversation(self, conversation_id: str) -> Conversation | None: ...
+
+    async def append_messages(
+        self,
+        conversation_id: str,
+        messages: Sequence[NewMessage],
+        *,
+        state: Mapping[str, Any] | None = None,
+        language: str | None = None,
+    ) -> list[tuple[StoredMessage, bool]]:
+        """Store messages in order, each with the next ``seq``, in one transaction.
+
+        A message whose id is already stored in the conversation is not stored again: the
+        stored one is returned with ``False``. ``state`` and ``language``, when given,
+        replace the conversation's in the same transaction.
+        """
+
+    async def messages_after(
+        self, conversation_id: str, after_seq: int, limit: int
+    ) -> list[StoredMessage]: ...

@@ -1,0 +1,161 @@
+"""The customer namespace ``/``: connect, message, history, typing.
+
+Each handler validates its payload (``chatbot.protocol``), stores before it
+acknowledges, and answers bad input with an error ack; no input can crash it.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import socketio
+from aiohttp import web
+
+from chatbot import keys
+from chatbot.engine import ConversationState
+from chatbot.errors import ChatbotError, InvalidToken
+from chatbot.protocol import (
+    PROTOCOL_VERSION,
+    error_ack,
+    ok_ack,
+    parse_auth,
+    parse_history,
+    parse_message,
+    parse_typing,
+)
+from chatbot.settings import LANGUAGES
+from chatbot.store import NewMessage, StoredMessage
+from chatbot.web.wire import wire_message
+
+__all__ = ["CustomerNamespace", "conversation_room"]
+
+log = logging.getLogger(__name__)
+
+Handler = TypeVar("Handler", bound=Callable[..., Awaitable[dict[str, Any]]])
+
+
+def conversation_room(conversation_id: str) -> str:
+    return f"conversation:{conversation_id}"
+
+
+def acked(handler: Handler) -> Handler:
+    """Turn every failure into an error ack with a stable code; log the unexpected."""
+
+    @functools.wraps(handler)
+    async def wrapper(self: CustomerNamespace, sid: str, *args: Any) -> dict[str, Any]:
+        try:
+            return await handler(self, sid, *args)
+        except ChatbotError as exc:
+            return error_ack(exc)
+        except Exception:
+            log.exception("%s failed", handler.__name__)
+            return error_ack(ChatbotError("unexpected server error; please retry"))
+
+    return wrapper  # type: ignore[return-value]
+
+
+class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
+    def __init__(self, app: web.Application, namespace: str = "/") -> None:
+        super().__init__(namespace)
+        self.app = app
+
+    async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        app = self.app
+        try:
+            request = parse_auth(auth, LANGUAGES)
+            tokens = app[keys.TOKENS]
+            if request.visitor_token:
+                visitor_id, token = tokens.verify(request.visitor_token), request.visitor_token
+            else:
+                visitor_id, token = tokens.issue()
+            settings = app[keys.SETTINGS]
+            start_language = request.locale or settings.default_language
+            conversation = await app[keys.STORE].conversation_for_visitor(
+                visitor_id, start_language, app[keys.CLOCK]()
+            )
+        except ChatbotError as exc:
+            # A refused connect reaches the client's connect_error with this payload.
+            raise socketio.exceptions.ConnectionRefusedError(exc.as_payload()) from None
+        state = ConversationState.from_dict(conversation.state)
+        language = (
+            state.language if state.language_source != "default" else request.locale
+        ) or conversation.language
+        await self.save_session(
+            sid,
+            {
+                "visitor_id": visitor_id,
+                "conversation_id": conversation.id,
+                "locale": request.locale,
+            },
+        )
+        await self.enter_room(sid, conversation_room(conversation.id))
+        await self.emit(
+            "session",
+            {
+                "visitor_token": token,
+                "conversation_id": conversation.id,
+                "language": language,
+                "last_seq": conversation.last_seq,
+                "protocol": PROTOCOL_VERSION,
+            },
+            to=sid,
+        )
+
+    async def _session(self, sid: str) -> dict[str, Any]:
+        session: dict[str, Any] = await self.get_session(sid)
+        if "conversation_id" not in session:
+            raise InvalidToken("not connected")
+        return session
+
+    @acked
+    async def on_message(self, sid: str, data: Any = None) -> dict[str, Any]:
+        settings = self.app[keys.SETTINGS]
+        message = parse_message(data, settings.max_message_chars)
+        session = await self._session(sid)
+        conversation_id = session["conversation_id"]
+        extra = {"value": message.value} if message.value else {}
+        new = NewMessage(
+            id=message.id, sender="customer", text=message.text, at=self.app[keys.CLOCK](), data=extra
+        )
+        [(stored, created)] = await self.app[keys.STORE].append_messages(conversation_id, [new])
+        if created:
+            await self.emit(
+                "message", wire_message(stored), room=conversation_room(conversation_id), skip_sid=sid
+            )
+        # Also on a retry: the first attempt may have died before the bot answered.
+        self.app[keys.TURNS].schedule(conversation_id, session.get("locale"))
+        return ok_ack(seq=stored.seq, id=stored.id, duplicate=not created)
+
+    @acked
+    async def on_history(self, sid: str, data: Any = None) -> dict[str, Any]:
+        request = parse_history(data)
+        session = await self._session(sid)
+        page = self.app[keys.SETTINGS].history_page_size
+        messages = await self.app[keys.STORE].messages_after(
+            session["conversation_id"], request.after, page + 1
+        )
+        more = len(messages) > page
+        return ok_ack(messages=[wire_message(m) for m in messages[:page]], more=more)
+
+    @acked
+    async def on_typing(self, sid: str, data: Any = None) -> dict[str, Any]:
+        parse_typing(data)
+        await self._session(sid)
+        return ok_ack()
+
+    async def trigger_event(self, event: str, *args: Any) -> Any:
+        """Unknown events get an error ack instead of silence."""
+        if not hasattr(self, f"on_{event}"):
+            if len(args) >= 1:
+                log.debug("unknown event %r", event)
+            return error_ack(ChatbotError(f"unknown event '{event}'", code="unknown_event"))
+        return await super().trigger_event(event, *args)
+
+
+async def emit_messages(sio: socketio.AsyncServer, conversation_id: str, messages: list[StoredMessage]) -> None:
+    room = conversation_room(conversation_id)
+    for message in messages:
+        await sio.emit("message", wire_message(message), room=room, namespace="/")

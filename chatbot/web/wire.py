@@ -1,0 +1,53 @@
+"""Stored records -> the JSON shapes sent on the wire (see docs/protocol.md)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from chatbot.engine import Reply
+from chatbot.store import StoredMessage
+
+__all__ = ["iso_time", "reply_data", "wire_message"]
+
+
+def iso_time(at: float) -> str:
+    return datetime.fromtimestamp(at, UTC).isoformat(timespec="milliseconds").replace(
+        "+00:00", "Z"
+    )
+
+
+def reply_data(reply: Reply) -> dict[str, Any]:
+    """The optional parts of a bot reply, as stored beside its text."""
+    data: dict[str, Any] = {"lang": reply.lang}
+    if reply.articles:
+        data["articles"] = [
+            {
+                "id": a.id,
+                "lang": a.lang,
+                "title": a.title,
+                "summary": a.summary,
+                **({"url": a.url} if a.url else {}),
+            }
+            for a in reply.articles
+        ]
+    if reply.ask is not None:
+        ask: dict[str, Any] = {"field": reply.ask.field, "kind": reply.ask.kind}
+        if reply.ask.options:
+            ask["options"] = [{"value": o.value, "label": o.label} for o in reply.ask.options]
+        data["ask"] = ask
+    return data
+
+
+def wire_message(message: StoredMessage) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "seq": message.seq,
+        "id": message.id,
+        "from": message.sender,
+        "text": message.text,
+        "at": iso_time(message.at),
+    }
+    for key in ("lang", "articles", "ask", "value"):
+        if key in message.data:
+            payload[key] = message.data[key]
+    return payload
