@@ -14,9 +14,8 @@ from chatbot import keys
 from chatbot.content import build_engine_context
 from chatbot.engine import EngineContext
 from chatbot.settings import Settings
-from chatbot.store import StoredMessage
 from chatbot.store.sqlite import SQLiteStore
-from chatbot.web.customer import CustomerNamespace, emit_messages
+from chatbot.web.customer import CustomerNamespace, SocketEmitter
 from chatbot.web.routes import routes
 from chatbot.web.tokens import VisitorTokens, load_or_create_secret
 from chatbot.web.turns import TurnRunner
@@ -57,17 +56,21 @@ def create_app(settings: Settings, *, engine: EngineContext | None = None) -> we
         secret = load_or_create_secret(settings.secret, settings.data_dir)
         app[keys.TOKENS] = VisitorTokens(secret)
 
-        async def emit(conversation_id: str, messages: list[StoredMessage]) -> None:
-            await emit_messages(sio, conversation_id, messages)
-
-        runner = TurnRunner(app[keys.STORE], app[keys.ENGINE], emit, clock=app[keys.CLOCK])
+        emitter = SocketEmitter(sio)
+        runner = TurnRunner(app[keys.STORE], app[keys.ENGINE], emitter, clock=app[keys.CLOCK])
         app[keys.TURNS] = runner
         sio.register_namespace(CustomerNamespace(app, "/"))
         yield
         await runner.drain()
 
     async def close_sockets(app: web.Application) -> None:
-        # Before aiohttp waits for open handlers: websockets would hold it up otherwise.
+        # Before aiohttp waits for open handlers: an open websocket would hold the
+        # shutdown up to its timeout. Clients reconnect (to another node) and resume.
+        # wait=False: engine.io would otherwise wait on the send queue of a socket whose
+        # client has already gone, for ever.
+        for socket in list(sio.eio.sockets.values()):
+            await socket.close(wait=False, reason=sio.eio.reason.SERVER_DISCONNECT)
+        sio.eio.sockets.clear()
         await sio.shutdown()
 
     app.cleanup_ctx.extend([engine_ctx, store_ctx, sockets_ctx])

@@ -116,4 +116,7 @@ class Phrasebook:
         language = self._languages.get(lang)
         if language is None:
             return []
-        return [*language.phrases.values(), *(fold(w) for ws in language.words.values() for w in ws)]
+        return [
+            *language.phrases.values(),
+            *(fold(w) for ws in language.words.values() for w in ws),
+        ]

@@ -12,6 +12,7 @@ from typing import Literal
 from chatbot.engine.language import choose_language
 from chatbot.engine.phrases import Phrasebook
 from chatbot.engine.state import ConversationState
+from chatbot.intents.entities import without_entities
 from chatbot.intents.language import LanguageIdentifier
 from chatbot.kb_search import KBIndex, SearchResult
 from chatbot.text_normalise import words
@@ -146,8 +147,11 @@ def _update_language(
     lexicon: set[str] = set()
     for kind in ("greeting", "thanks", "goodbye", "yes", "no"):
         lexicon |= ctx.phrases.matches(inbound.text, kind)
-    probs = ctx.languages.probabilities(inbound.text)
-    new_state = choose_language(state, inbound.text, probs, lexicon)
+    plain = without_entities(inbound.text)
+    if not plain:
+        return state, 0.0
+    probs = ctx.languages.probabilities(plain)
+    new_state = choose_language(state, plain, probs, lexicon)
     return new_state, probs.get(new_state.language, 0.0)
 
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 import ipaddress
 import re
 
-__all__ = ["ENTITY_KINDS", "extract_entities"]
+__all__ = ["ENTITY_KINDS", "extract_entities", "without_entities"]
 
 ENTITY_KINDS = ("domain", "email", "ip", "url", "error_code", "ticket", "time")
 
-_LABEL = r"[a-z0-9\u00c0-\u024f\u0400-\u04ff](?:[a-z0-9\u00c0-\u024f\u0400-\u04ff-]{0,61}[a-z0-9\u00c0-\u024f\u0400-\u04ff])?"
+_CH = r"a-z0-9\u00c0-\u024f\u0400-\u04ff"  # letters of internationalised domain names
+_LABEL = rf"[{_CH}](?:[{_CH}-]{{0,61}}[{_CH}])?"
 _TLD = r"(?:[a-z]{2,24}|xn--[a-z0-9-]{2,59}|рф)"
 _DOMAIN = rf"(?:{_LABEL}\.)+{_TLD}"
 _EMAIL_RE = re.compile(rf"(?<![\w.+-])([a-z0-9._%+-]{{1,64}}@{_DOMAIN})(?![\w-])", re.IGNORECASE)
@@ -104,3 +105,12 @@ def extract_entities(text: str, ticket_prefix: str = "HS") -> dict[str, list[str
         "ticket": _unique(tickets),
         "time": [],
     }
+
+
+def without_entities(text: str) -> str:
+    """``text`` with URLs, e-mail addresses and domains removed.
+
+    Names such as ``cvjećarna.hr`` say nothing about the language the customer writes.
+    """
+    masked = _URL_RE.sub(" ", _EMAIL_RE.sub(" ", text))
+    return " ".join(_DOMAIN_RE.sub(" ", masked).split())

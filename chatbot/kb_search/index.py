@@ -56,6 +56,47 @@ def _word_features(tokens: list[str]) -> Iterator[str]:
             yield token[:_PREFIX] + "*"
 
 
+class _LanguageTfidf:
+    """TF-IDF whose IDF comes from each term's own language.
+
+    Over a six-language corpus, "the" is in a sixth of the documents and looks
+    informative; within English it is in all of them and weighs (almost) nothing. A
+    term's IDF is taken in the language where it is most common, so stop words of every
+    language fade without a stop-word list.
+    """
+
+    _FLOOR = 0.05
+
+    def __init__(self, vectorizer: TfidfVectorizer) -> None:
+        self.vectorizer = vectorizer
+        self.idf = np.zeros(0, dtype=np.float32)
+
+    def fit_transform(self, texts: list[str], langs: list[str]) -> sparse.csr_matrix:
+        tf = sparse.csr_matrix(self.vectorizer.fit_transform(texts))
+        present = (tf > 0).astype(np.float32)
+        best_ratio = np.zeros(tf.shape[1], dtype=np.float64)
+        idf = np.zeros(tf.shape[1], dtype=np.float64)
+        labels = np.asarray(langs)
+        for lang in sorted(set(langs)):
+            rows = np.flatnonzero(labels == lang)
+            df = np.asarray(present[rows].sum(axis=0)).ravel()
+            ratio = df / len(rows)
+            better = ratio > best_ratio
+            best_ratio[better] = ratio[better]
+            idf[better] = np.log((1 + len(rows)) / (1 + df[better]))
+        self.idf = (idf + self._FLOOR).astype(np.float32)
+        return self._weigh(tf)
+
+    def transform(self, texts: list[str]) -> sparse.csr_matrix:
+        return self._weigh(sparse.csr_matrix(self.vectorizer.transform(texts)))
+
+    def _weigh(self, tf: sparse.csr_matrix) -> sparse.csr_matrix:
+        weighted = sparse.csr_matrix(tf.multiply(self.idf.reshape(1, -1)), dtype=np.float32)
+        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return sparse.csr_matrix(sparse.diags(1.0 / norms) @ weighted, dtype=np.float32)
+
+
 def _document_words(article: Article) -> str:
     # Title and tags say what the article is about; repeat them to weigh them up.
     tags = " ".join(article.tags)
@@ -83,26 +124,35 @@ class KBIndex:
                 self._article_ids.append(doc.id)
                 starts.append(i)
         self._starts = np.asarray(starts, dtype=np.intp)
-        self._word = TfidfVectorizer(
-            analyzer=lambda text: list(_word_features(words(text))),
-            sublinear_tf=True,
-            dtype=np.float32,
+        self._word = _LanguageTfidf(
+            TfidfVectorizer(
+                analyzer=lambda text: list(_word_features(words(text))),
+                sublinear_tf=True,
+                use_idf=False,
+                norm=None,
+                dtype=np.float32,
+            )
         )
-        self._char = TfidfVectorizer(
-            analyzer="char_wb",
-            ngram_range=(3, 5),
-            preprocessor=fold,
-            sublinear_tf=True,
-            dtype=np.float32,
+        self._char = _LanguageTfidf(
+            TfidfVectorizer(
+                analyzer="char_wb",
+                ngram_range=(3, 5),
+                preprocessor=fold,
+                sublinear_tf=True,
+                use_idf=False,
+                norm=None,
+                dtype=np.float32,
+            )
         )
         if docs:
-            word_matrix = self._word.fit_transform([_document_words(d) for d in docs])
-            char_matrix = self._char.fit_transform([_document_short(d) for d in docs])
+            langs = [d.lang for d in docs]
+            word_matrix = self._word.fit_transform([_document_words(d) for d in docs], langs)
+            char_matrix = self._char.fit_transform([_document_short(d) for d in docs], langs)
             # Transposed (feature x document) so that a query costs only the postings
             # of its own features, not a pass over every document.
             self._word_postings = sparse.csr_matrix(word_matrix.T)
             self._char_postings = sparse.csr_matrix(char_matrix.T)
-            vocabulary = self._word.vocabulary_
+            vocabulary = self._word.vectorizer.vocabulary_
         else:
             vocabulary = {}
         self._vocabulary: set[str] = {w for w in vocabulary if not w.endswith("*")}

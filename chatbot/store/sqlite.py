@@ -213,8 +213,7 @@ class SQLiteStore:
     ) -> list[StoredMessage]:
         def select(db: sqlite3.Connection) -> list[StoredMessage]:
             rows = db.execute(
-                "SELECT * FROM messages WHERE conversation_id = ? AND seq > ?"
-                " ORDER BY seq LIMIT ?",
+                "SELECT * FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?",
                 (conversation_id, after_seq, limit),
             ).fetchall()
             return [_message(row) for row in rows]

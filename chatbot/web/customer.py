@@ -30,7 +30,7 @@ from chatbot.settings import LANGUAGES
 from chatbot.store import NewMessage, StoredMessage
 from chatbot.web.wire import wire_message
 
-__all__ = ["CustomerNamespace", "conversation_room"]
+__all__ = ["CustomerNamespace", "SocketEmitter", "conversation_room"]
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +77,10 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                 visitor_id, start_language, app[keys.CLOCK]()
             )
         except ChatbotError as exc:
-            # A refused connect reaches the client's connect_error with this payload.
-            raise socketio.exceptions.ConnectionRefusedError(exc.as_payload()) from None
+            # The client's connect_error receives {"message": ..., "data": {"code": ...}}.
+            raise socketio.exceptions.ConnectionRefusedError(
+                exc.message, {"code": exc.code}
+            ) from None
         state = ConversationState.from_dict(conversation.state)
         language = (
             state.language if state.language_source != "default" else request.locale
@@ -118,12 +120,19 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         conversation_id = session["conversation_id"]
         extra = {"value": message.value} if message.value else {}
         new = NewMessage(
-            id=message.id, sender="customer", text=message.text, at=self.app[keys.CLOCK](), data=extra
+            id=message.id,
+            sender="customer",
+            text=message.text,
+            at=self.app[keys.CLOCK](),
+            data=extra,
         )
         [(stored, created)] = await self.app[keys.STORE].append_messages(conversation_id, [new])
         if created:
             await self.emit(
-                "message", wire_message(stored), room=conversation_room(conversation_id), skip_sid=sid
+                "message",
+                wire_message(stored),
+                room=conversation_room(conversation_id),
+                skip_sid=sid,
             )
         # Also on a retry: the first attempt may have died before the bot answered.
         self.app[keys.TURNS].schedule(conversation_id, session.get("locale"))
@@ -155,7 +164,17 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         return await super().trigger_event(event, *args)
 
 
-async def emit_messages(sio: socketio.AsyncServer, conversation_id: str, messages: list[StoredMessage]) -> None:
-    room = conversation_room(conversation_id)
-    for message in messages:
-        await sio.emit("message", wire_message(message), room=room, namespace="/")
+class SocketEmitter:
+    """Sends the bot's messages and typing state to every socket of a conversation."""
+
+    def __init__(self, sio: socketio.AsyncServer) -> None:
+        self.sio = sio
+
+    async def messages(self, conversation_id: str, messages: list[StoredMessage]) -> None:
+        room = conversation_room(conversation_id)
+        for message in messages:
+            await self.sio.emit("message", wire_message(message), room=room, namespace="/")
+
+    async def typing(self, conversation_id: str, on: bool) -> None:
+        room = conversation_room(conversation_id)
+        await self.sio.emit("typing", {"from": "bot", "on": on}, room=room, namespace="/")

@@ -12,19 +12,25 @@ import asyncio
 import logging
 import time
 import weakref
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from chatbot.engine import ConversationState, EngineContext, Inbound, turn
 from chatbot.errors import ChatbotError
 from chatbot.store import NewMessage, Store, StoredMessage
 from chatbot.web.wire import reply_data
 
-__all__ = ["TurnRunner"]
+__all__ = ["Emitter", "TurnRunner"]
 
 log = logging.getLogger(__name__)
 
-Emit = Callable[[str, list[StoredMessage]], Awaitable[None]]
+
+class Emitter(Protocol):
+    """Where the runner sends what the bot says: the conversation's sockets."""
+
+    async def messages(self, conversation_id: str, messages: list[StoredMessage]) -> None: ...
+
+    async def typing(self, conversation_id: str, on: bool) -> None: ...
 
 
 class TurnRunner:
@@ -32,16 +38,14 @@ class TurnRunner:
         self,
         store: Store,
         engine: EngineContext,
-        emit: Emit,
+        emit: Emitter,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._store = store
         self._engine = engine
         self._emit = emit
         self._clock = clock
-        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
-            weakref.WeakValueDictionary()
-        )
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._tasks: set[asyncio.Task[None]] = set()
 
     def schedule(self, conversation_id: str, locale: str | None) -> None:
@@ -78,6 +82,21 @@ class TurnRunner:
             for m in await self._store.messages_after(conversation_id, state.processed_seq, 200)
             if m.sender == "customer"
         ]
+        if not pending:
+            return
+        await self._emit.typing(conversation_id, True)
+        try:
+            await self._answer(conversation_id, state, pending, locale)
+        finally:
+            await self._emit.typing(conversation_id, False)
+
+    async def _answer(
+        self,
+        conversation_id: str,
+        state: ConversationState,
+        pending: list[StoredMessage],
+        locale: str | None,
+    ) -> None:
         for message in pending:
             value = message.data.get("value")
             inbound = Inbound(
@@ -107,7 +126,7 @@ class TurnRunner:
             state = result.state
             fresh = [m for m, created in stored if created]
             if fresh:
-                await self._emit(conversation_id, fresh)
+                await self._emit.messages(conversation_id, fresh)
 
     def stats(self) -> dict[str, Any]:
         return {"turns_in_flight": len(self._tasks)}

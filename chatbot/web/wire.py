@@ -12,9 +12,7 @@ __all__ = ["iso_time", "reply_data", "wire_message"]
 
 
 def iso_time(at: float) -> str:
-    return datetime.fromtimestamp(at, UTC).isoformat(timespec="milliseconds").replace(
-        "+00:00", "Z"
-    )
+    return datetime.fromtimestamp(at, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def reply_data(reply: Reply) -> dict[str, Any]:

@@ -1,0 +1,3 @@
+from tests.fixtures import chat_server, engine, make_server
+
+__all__ = ["chat_server", "engine", "make_server"]

@@ -1,0 +1,134 @@
+"""Reusable test fixtures: a real server on a real port and a real Socket.IO client."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+import socketio
+from aiohttp.test_utils import TestServer
+
+from chatbot.app import create_app
+from chatbot.content import build_engine_context
+from chatbot.engine import EngineContext
+from chatbot.settings import Settings
+
+__all__ = ["ChatClient", "ServerFactory", "chat_server", "engine", "make_server"]
+
+TIMEOUT = 10.0
+_ids = itertools.count(1)
+
+
+class ChatClient:
+    """A customer's Socket.IO connection that records what the server sends."""
+
+    #: Every client a test opened, closed by the server fixture even when a test fails.
+    opened: ClassVar[list[ChatClient]] = []
+
+    def __init__(self, url: str) -> None:
+        ChatClient.opened.append(self)
+        self.url = url
+        self.sio = socketio.AsyncClient(reconnection=False)
+        self.received: list[dict[str, Any]] = []
+        self.session: dict[str, Any] | None = None
+        self.refused: Any = None
+        self._session_event = asyncio.Event()
+        self._turn_done: asyncio.Queue[None] = asyncio.Queue()
+        self._new_message = asyncio.Condition()
+        self.sio.on("session", self._on_session)
+        self.sio.on("message", self._on_message)
+        self.sio.on("typing", self._on_typing)
+        self.sio.on("connect_error", self._on_connect_error)
+
+    async def _on_session(self, data: dict[str, Any]) -> None:
+        self.session = data
+        self._session_event.set()
+
+    async def _on_message(self, data: dict[str, Any]) -> None:
+        async with self._new_message:
+            self.received.append(data)
+            self._new_message.notify_all()
+
+    async def _on_typing(self, data: dict[str, Any]) -> None:
+        if data.get("from") == "bot" and data.get("on") is False:
+            self._turn_done.put_nowait(None)
+
+    async def _on_connect_error(self, data: Any) -> None:
+        self.refused = data
+
+    async def connect(self, **auth: Any) -> dict[str, Any]:
+        await self.sio.connect(
+            self.url, auth=auth or None, transports=["websocket"], wait_timeout=TIMEOUT
+        )
+        await asyncio.wait_for(self._session_event.wait(), TIMEOUT)
+        assert self.session is not None
+        return self.session
+
+    async def disconnect(self) -> None:
+        # Also after a refused connect: the transport below may still be open.
+        await self.sio.disconnect()
+
+    async def call(self, event: str, data: Any = None) -> Any:
+        return await self.sio.call(event, data, timeout=TIMEOUT)
+
+    async def send(self, text: str = "", *, value: str | None = None, id: str | None = None) -> Any:
+        payload: dict[str, Any] = {"id": id or f"m{next(_ids)}", "text": text}
+        if value is not None:
+            payload["value"] = value
+        return await self.call("message", payload)
+
+    async def say(self, text: str = "", *, value: str | None = None) -> list[dict[str, Any]]:
+        """Send a message and return the bot's replies to it, once the bot has finished."""
+        before = len(self.received)
+        ack = await self.send(text, value=value)
+        assert ack["ok"], ack
+        await asyncio.wait_for(self._turn_done.get(), TIMEOUT)
+        return [m for m in self.received[before:] if m["from"] == "bot"]
+
+    async def wait_for_messages(self, count: int) -> list[dict[str, Any]]:
+        async with self._new_message:
+            await asyncio.wait_for(
+                self._new_message.wait_for(lambda: len(self.received) >= count), TIMEOUT
+            )
+        return self.received
+
+
+ServerFactory = Callable[..., Awaitable[TestServer]]
+
+
+@pytest.fixture(scope="session")
+def engine() -> EngineContext:
+    """The engine built from the bundled content, once for the whole run."""
+    return build_engine_context(Settings())
+
+
+@pytest.fixture
+async def make_server(tmp_path: Path, engine: EngineContext) -> AsyncIterator[ServerFactory]:
+    servers: list[TestServer] = []
+
+    async def start(data_dir: Path | None = None, **overrides: Any) -> TestServer:
+        settings = Settings(data_dir=data_dir or tmp_path / "data", **overrides)
+        server = TestServer(create_app(settings, engine=engine), host="127.0.0.1")
+        await server.start_server()
+        servers.append(server)
+        return server
+
+    yield start
+    for client in list(ChatClient.opened):
+        await client.disconnect()
+    ChatClient.opened.clear()
+    for server in servers:
+        await server.close()
+
+
+@pytest.fixture
+async def chat_server(make_server: ServerFactory) -> TestServer:
+    return await make_server()
+
+
+def server_url(server: TestServer) -> str:
+    return str(server.make_url("/")).rstrip("/")
