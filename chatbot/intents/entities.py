@@ -26,7 +26,7 @@ _ENHANCED_RE = re.compile(r"(?<![\d.])([245]\.\d{1,3}\.\d{1,3})(?![\d.]*\d)")
 # Words near a number that make it an error code rather than a count or a price.
 _CODE_CONTEXT = re.compile(
     r"error|code|smtp|http|status|fail|denied|forbidden|internal|server|relay|reject|bounce|"
-    r"greška|greska|pogreška|kod|virhe|koodi|ошибк|код|hiba|kód|kod|feil|feilkode|"
+    r"gre[sš]k|kod|virhe|koodi|ошибк|код|hib[aá]|kód|feil|"
     r"not found|unavailable|gateway|login incorrect|mailbox",
     re.IGNORECASE,
 )

@@ -27,7 +27,8 @@ __all__ = ["Hit", "KBIndex", "SearchResult"]
 _PREFIX = 5
 _WORD_WEIGHT = 0.6
 _CHAR_WEIGHT = 0.4
-_TYPO_CUTOFF = 80.0
+_TYPO_CUTOFF = 88.0
+_TYPO_MIN_LENGTH = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,10 +157,12 @@ class KBIndex:
         else:
             vocabulary = {}
         self._vocabulary: set[str] = {w for w in vocabulary if not w.endswith("*")}
-        by_initial: dict[str, list[str]] = defaultdict(list)
+        # Candidates for a typo of length n: known words of length n - 1 to n + 1.
+        by_initial: dict[tuple[str, int], list[str]] = defaultdict(list)
         for word in self._vocabulary:
-            if len(word) >= 4 and not word.isdigit():
-                by_initial[word[0]].append(word)
+            if len(word) >= _TYPO_MIN_LENGTH - 1 and not word.isdigit():
+                for length in (len(word) - 1, len(word), len(word) + 1):
+                    by_initial[(word[0], length)].append(word)
         self._by_initial = dict(by_initial)
 
     def __len__(self) -> int:
@@ -169,10 +172,11 @@ class KBIndex:
         """Replace words missing from the vocabulary by their closest known spelling."""
         repaired: list[str] = []
         for token in tokens:
-            if token in self._vocabulary or len(token) < 4 or token.isdigit():
+            if token in self._vocabulary or len(token) < _TYPO_MIN_LENGTH or token.isdigit():
                 repaired.append(token)
                 continue
-            candidates = self._by_initial.get(token[0], [])
+            # One or two slips of the finger, not another word: "pasword", "wordpres".
+            candidates = self._by_initial.get((token[0], len(token)), [])
             best = process.extractOne(
                 token, candidates, scorer=fuzz.ratio, score_cutoff=_TYPO_CUTOFF
             )

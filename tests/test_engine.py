@@ -1,0 +1,68 @@
+"""The pure engine, without a server: language, small talk, articles, yes and no."""
+
+from __future__ import annotations
+
+from chatbot.engine import ConversationState, EngineContext, Inbound, turn
+
+
+def test_greeting_in_each_language_gets_a_greeting_in_that_language(engine: EngineContext) -> None:
+    for lang, text in [("fi", "moi"), ("hr", "bok"), ("ru", "привет"), ("hu", "szia")]:
+        result = turn(ConversationState(), Inbound(text=text, locale=lang), engine)
+        assert result.understanding.intent == "greeting"
+        assert [r.lang for r in result.replies] == [lang]
+        assert result.answered_article is None
+
+
+def test_weather_is_not_answered_with_an_article(engine: EngineContext) -> None:
+    result = turn(ConversationState(), Inbound(text="what is the weather in Oslo tomorrow"), engine)
+    assert result.answered_article is None
+
+
+def test_article_without_translation_falls_back_to_english_and_says_so(
+    engine: EngineContext,
+) -> None:
+    state = ConversationState(language="de", language_source="locale")
+    ctx = engine
+    result = turn(state, Inbound(text="how do I reset my mailbox password"), ctx)
+    # "de" has no articles: English, with the sentence saying so first.
+    if result.state.language == "de":
+        assert result.replies[0].text.startswith("This article is not available in")
+        assert result.replies[1].articles[0].lang == "en"
+
+
+def test_no_after_an_article_offers_a_ticket_and_yes_after_that_is_handled(
+    engine: EngineContext,
+) -> None:
+    first = turn(
+        ConversationState(), Inbound(text="my website shows a 500 internal server error"), engine
+    )
+    assert first.answered_article == "website-500-error"
+    assert first.state.awaiting == "solved"
+    second = turn(first.state, Inbound(text="nope", seq=3), engine)
+    assert second.state.awaiting == "open_ticket"
+    assert second.replies[-1].ask is not None and second.replies[-1].ask.field == "open_ticket"
+    third = turn(second.state, Inbound(text="", value="yes", seq=6), engine)
+    assert third.state.awaiting is None
+    assert third.state.processed_seq == 6
+
+
+def test_a_new_question_instead_of_yes_or_no_is_answered(engine: EngineContext) -> None:
+    first = turn(ConversationState(), Inbound(text="how do I create a mysql database"), engine)
+    second = turn(first.state, Inbound(text="and how do I transfer my domain to you?"), engine)
+    assert second.answered_article == "domain-transfer"
+
+
+def test_conversation_language_holds_against_short_words(engine: EngineContext) -> None:
+    state = ConversationState(language="hu", language_source="detected")
+    for word in ("ok", "hei", "bok", "moi", "thx", "da"):
+        result = turn(state, Inbound(text=word), engine)
+        assert result.state.language == "hu", word
+
+
+def test_a_long_message_in_another_language_switches(engine: EngineContext) -> None:
+    state = ConversationState(language="en", language_source="locale")
+    result = turn(
+        state, Inbound(text="sähköpostini ei toimi enää puhelimessa eikä koneella"), engine
+    )
+    assert result.state.language == "fi"
+    assert all(reply.lang == "fi" for reply in result.replies)
