@@ -42,7 +42,10 @@ def create_app(settings: Settings, *, engine: EngineContext | None = None) -> we
     app[keys.SIO] = sio
 
     async def engine_ctx(app: web.Application) -> AsyncIterator[None]:
-        app[keys.ENGINE] = engine or await asyncio.to_thread(build_engine_context, settings)
+        if engine is not None:
+            app[keys.ENGINE] = engine
+        else:
+            app[keys.ENGINE] = await asyncio.to_thread(build_engine_context, settings)
         yield
 
     async def store_ctx(app: web.Application) -> AsyncIterator[None]:

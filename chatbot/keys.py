@@ -16,7 +16,8 @@ from chatbot.web.turns import TurnRunner
 __all__ = ["CLOCK", "ENGINE", "SETTINGS", "SIO", "STORE", "TOKENS", "TURNS"]
 
 SETTINGS = web.AppKey("settings", Settings)
-CLOCK = web.AppKey("clock", Callable[[], float])
+#: Returns the time as a Unix timestamp; tests may replace it.
+CLOCK: web.AppKey[Callable[[], float]] = web.AppKey("clock")
 ENGINE = web.AppKey("engine", EngineContext)
 STORE = web.AppKey("store", Store)
 SIO = web.AppKey("sio", socketio.AsyncServer)
