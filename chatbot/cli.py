@@ -7,12 +7,12 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 from chatbot.content import build_engine_context
 from chatbot.engine import ConversationState, EngineContext, Inbound, turn
-from chatbot.intents.entities import extract_entities
 from chatbot.settings import LANGUAGES, Settings
 
 __all__ = ["main"]
@@ -51,8 +51,11 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def analyse(text: str, ctx: EngineContext, locale: str | None) -> dict[str, Any]:
     """What the bot makes of one fresh message, as ``chatbot ask --json`` prints it."""
-    result = turn(ConversationState(), Inbound(text=text, locale=locale), ctx)
-    search = result.understanding.search
+    now = datetime.now()
+    result = turn(ConversationState(), Inbound(text=text, locale=locale, at=now), ctx)
+    understanding = result.understanding
+    prediction = understanding.prediction
+    search = understanding.search
     articles = []
     if search is not None:
         for hit in search.hits:
@@ -70,9 +73,12 @@ def analyse(text: str, ctx: EngineContext, locale: str | None) -> dict[str, Any]
         "text": text,
         "language": result.state.language,
         "language_confidence": round(result.understanding.language_confidence, 3),
-        "intent": result.understanding.intent,
-        "service": None,
-        "entities": extract_entities(text),
+        "intent": prediction.intent if prediction else understanding.intent,
+        "intent_confidence": round(prediction.intent_confidence, 3) if prediction else None,
+        "service": prediction.service if prediction else None,
+        "service_confidence": round(prediction.service_confidence, 3) if prediction else None,
+        "entities": understanding.entities,
+        "requests": list(understanding.requests) or [text],
         "articles": articles,
         "confidence": round(search.confidence, 3) if search else None,
         "answer": {
@@ -83,7 +89,11 @@ def analyse(text: str, ctx: EngineContext, locale: str | None) -> dict[str, Any]
 
 
 def _print_human(report: dict[str, Any], out: TextIO) -> None:
-    out.write(f"language: {report['language']}  intent: {report['intent']}\n")
+    out.write(
+        f"language: {report['language']}  intent: {report['intent']}"
+        f" ({report['intent_confidence']})  service: {report['service']}"
+        f" ({report['service_confidence']})\n"
+    )
     entities = {k: v for k, v in report["entities"].items() if v}
     if entities:
         out.write(f"entities: {json.dumps(entities, ensure_ascii=False)}\n")
@@ -130,4 +140,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if args.command == "serve":
         return _serve(args)
-    return _ask(args)
+    try:
+        return _ask(args)
+    except BrokenPipeError:  # `chatbot ask ... | head`
+        sys.stderr.close()
+        return 0

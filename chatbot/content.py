@@ -7,6 +7,7 @@ import time
 
 from chatbot.engine import EngineContext, Phrasebook
 from chatbot.intents.language import LanguageIdentifier, sentences
+from chatbot.intents.understanding import Understander
 from chatbot.kb_search import Calibration, KBIndex, KnowledgeBase, load_kb
 from chatbot.settings import LANGUAGES, Settings
 
@@ -41,6 +42,9 @@ def build_engine_context(settings: Settings) -> EngineContext:
     calibration = Calibration.load(settings.content_dir / "kb_calibration.json")
     index = KBIndex(kb, calibration)
     languages = LanguageIdentifier(language_samples(bundled_kb, phrases))
+    understander = Understander.load(
+        settings.content_dir, settings.cache_dir, ticket_prefix=settings.ticket_prefix
+    )
     log.info(
         "engine ready: %d articles, %d languages, %.2fs",
         len(kb),
@@ -51,6 +55,7 @@ def build_engine_context(settings: Settings) -> EngineContext:
         index=index,
         phrases=phrases,
         languages=languages,
+        understander=understander,
         company_name=settings.company_name,
         fallback_language="en",
         supported_languages=LANGUAGES,

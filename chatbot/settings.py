@@ -32,6 +32,10 @@ class Settings:
     #: Signs visitor tokens. When empty, a random key is created in the data dir.
     secret: str = ""
     company_name: str = "Aurora Hosting"
+    #: Ticket numbers look like ``HS-104233``.
+    ticket_prefix: str = "HS"
+    #: Where trained models are cached; ``None``: ``~/.cache/chatbot``.
+    model_cache: Path | None = None
     default_language: str = "en"
     #: Origins allowed to open a socket (CORS). "*" allows any site to embed the widget.
     cors_allowed_origins: tuple[str, ...] = ("*",)
@@ -43,6 +47,10 @@ class Settings:
     @property
     def kb_path(self) -> Path:
         return self.kb_dir if self.kb_dir is not None else self.content_dir / "kb"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.model_cache or Path.home() / ".cache" / "chatbot"
 
     @property
     def database_path(self) -> Path:
@@ -58,6 +66,10 @@ class Settings:
             values["kb_dir"] = Path(os.environ["CHATBOT_KB_DIR"])
         if "CHATBOT_SECRET" in os.environ:
             values["secret"] = os.environ["CHATBOT_SECRET"]
+        if "CHATBOT_MODEL_CACHE" in os.environ:
+            values["model_cache"] = Path(os.environ["CHATBOT_MODEL_CACHE"])
+        if "CHATBOT_TICKET_PREFIX" in os.environ:
+            values["ticket_prefix"] = os.environ["CHATBOT_TICKET_PREFIX"]
         if "CHATBOT_COMPANY_NAME" in os.environ:
             values["company_name"] = os.environ["CHATBOT_COMPANY_NAME"]
         if origins := _env_list("CHATBOT_CORS_ORIGINS"):

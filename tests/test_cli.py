@@ -61,7 +61,7 @@ def run(*args: str, stdin: str | None = None, cwd: Path | None = None) -> str:
 def test_ask_json_has_every_key() -> None:
     report = json.loads(run("ask", "mail from ana@cvjecarna.hr bounces with 550 5.7.1", "--json"))
     assert set(report) >= REPORT_KEYS
-    assert set(report["entities"]) == ENTITY_KEYS
+    assert set(report["entities"]) >= ENTITY_KEYS
     assert report["entities"]["email"] == ["ana@cvjecarna.hr"]
     assert report["articles"][0].keys() == {"id", "lang", "title", "score"}
     assert report["answer"]["article_id"] == report["articles"][0]["id"]

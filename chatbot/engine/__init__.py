@@ -1,11 +1,11 @@
 """The pure conversation engine: state and a message in, replies and new state out."""
 
+from chatbot.engine.context import EngineContext
 from chatbot.engine.phrases import Phrasebook
 from chatbot.engine.state import ConversationState
 from chatbot.engine.turn import (
     ArticleRef,
     Ask,
-    EngineContext,
     Inbound,
     Option,
     Reply,

@@ -31,6 +31,8 @@ class _Language:
     labels: Mapping[str, str]
     #: kind ("yes", "greeting", ...) -> folded expressions
     words: Mapping[str, frozenset[str]]
+    #: service code -> its name in this language
+    services: Mapping[str, str]
 
 
 class Phrasebook:
@@ -56,6 +58,7 @@ class Phrasebook:
                     str(kind): frozenset(" ".join(words(str(w))) for w in items or [])
                     for kind, items in raw_words.items()
                 },
+                services={str(k): str(v) for k, v in (data.get("services") or {}).items()},
             )
         book = cls(languages)
         book._check()
@@ -84,6 +87,23 @@ class Phrasebook:
     def label(self, lang: str, key: str) -> str:
         language = self._languages.get(lang, self._languages[self.fallback])
         return language.labels.get(key) or self._languages[self.fallback].labels.get(key, key)
+
+    def service_label(self, lang: str, service: str) -> str:
+        language = self._languages.get(lang, self._languages[self.fallback])
+        fallback = self._languages[self.fallback].services.get(service, service)
+        return language.services.get(service, fallback)
+
+    def service_named(self, text: str, lang: str) -> str | None:
+        """The service whose name (in ``lang`` or English) ``text`` is, if any."""
+        key = " ".join(words(text))
+        for code_lang in dict.fromkeys((lang, self.fallback)):
+            language = self._languages.get(code_lang)
+            if language is None:
+                continue
+            for code, name in language.services.items():
+                if key and (key == " ".join(words(name)) or key == code.replace("_", " ")):
+                    return code
+        return None
 
     def language_name(self, lang: str) -> str:
         language = self._languages.get(lang)

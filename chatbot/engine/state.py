@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Literal
 
 __all__ = ["ConversationState", "LanguageSource"]
@@ -23,6 +23,10 @@ class ConversationState:
     query: str | None = None
     #: How many searches in a row found nothing.
     misses: int = 0
+    #: Every fact the customer has given so far: entity kind -> values.
+    facts: dict[str, list[str]] = field(default_factory=dict)
+    #: Further requests of an earlier message, answered one at a time.
+    pending_requests: tuple[str, ...] = ()
     #: The last customer message (by seq) the engine has answered.
     processed_seq: int = 0
 
@@ -33,7 +37,10 @@ class ConversationState:
     def from_dict(cls, data: Mapping[str, Any]) -> ConversationState:
         """Restore from storage, ignoring keys an older or newer version wrote."""
         known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        values = {k: v for k, v in data.items() if k in known}
+        if "pending_requests" in values:
+            values["pending_requests"] = tuple(values["pending_requests"])
+        return cls(**values)
 
     def evolve(self, **changes: Any) -> ConversationState:
         return replace(self, **changes)

@@ -1,36 +1,31 @@
 """The conversation engine: ``turn(state, inbound, context) -> Turn``. Pure.
 
-It never touches a socket, a database or a clock: the caller passes the state and the
-message in, stores and emits the replies that come out, and keeps the new state.
+It never touches a socket, a database or a clock: the caller passes the state, the
+message and the time in, stores and emits the replies that come out, and keeps the new
+state.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
+from chatbot.engine.context import EngineContext
 from chatbot.engine.language import choose_language
 from chatbot.engine.phrases import Phrasebook
 from chatbot.engine.state import ConversationState
+from chatbot.intents.classifier import Prediction
 from chatbot.intents.entities import without_entities
-from chatbot.intents.language import LanguageIdentifier
-from chatbot.kb_search import KBIndex, SearchResult
+from chatbot.kb_search import SearchResult
 from chatbot.text_normalise import words
 
-__all__ = [
-    "ArticleRef",
-    "Ask",
-    "EngineContext",
-    "Inbound",
-    "Option",
-    "Reply",
-    "Turn",
-    "Understanding",
-    "turn",
-]
+__all__ = ["ArticleRef", "Ask", "Inbound", "Option", "Reply", "Turn", "Understanding", "turn"]
 
 AskKind = Literal["text", "choice", "yes_no"]
 SMALL_TALK = ("greeting", "thanks", "goodbye")
+ACTIONABLE = ("question", "problem")
+_SMALL_TALK_MAX_WORDS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +36,9 @@ class Inbound:
     seq: int = 0
     #: The widget's locale, used only while the conversation has no language yet.
     locale: str | None = None
+    #: When the message was written (local time of the support team), for "since
+    #: yesterday"; ``None`` leaves time expressions unread.
+    at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +78,9 @@ class Understanding:
     language: str
     language_confidence: float
     intent: str | None
+    prediction: Prediction | None
+    entities: dict[str, list[str]]
+    requests: tuple[str, ...]
     search: SearchResult | None
 
 
@@ -91,30 +92,20 @@ class Turn:
     answered_article: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class EngineContext:
-    """Read-only collaborators of the engine, built once at start-up."""
+class _Turn:
+    """The mutable scratchpad of one turn; ``turn()`` is its only user."""
 
-    index: KBIndex
-    phrases: Phrasebook
-    languages: LanguageIdentifier
-    company_name: str = "Aurora Hosting"
-    #: Confidence at or above which the top article is offered as the answer.
-    answer_threshold: float = 0.5
-    #: Below this, the message is treated as unrelated to our services.
-    related_threshold: float = 0.08
-    fallback_language: str = "en"
-    supported_languages: tuple[str, ...] = ("en", "nb", "hr", "fi", "ru", "hu")
-    extra: dict[str, str] = field(default_factory=dict)
-
-
-class _Speaker:
-    """Builds replies in the conversation language."""
-
-    def __init__(self, ctx: EngineContext, lang: str) -> None:
+    def __init__(self, ctx: EngineContext, state: ConversationState) -> None:
         self.ctx = ctx
-        self.lang = lang
+        self.state = state
         self.replies: list[Reply] = []
+        self.intent: str | None = None
+        self.search: SearchResult | None = None
+        self.answered: str | None = None
+
+    @property
+    def lang(self) -> str:
+        return self.state.language
 
     def say(self, key: str, ask: Ask | None = None, **values: str) -> None:
         values.setdefault("company", self.ctx.company_name)
@@ -125,6 +116,63 @@ class _Speaker:
         label = self.ctx.phrases.label
         options = (Option("yes", label(self.lang, "yes")), Option("no", label(self.lang, "no")))
         return Ask(field=field_name, kind="yes_no", options=options)
+
+    def answer_article(self, article_id: str, query: str) -> bool:
+        ctx = self.ctx
+        article = ctx.index.kb.translation(article_id, self.lang, ctx.fallback_language)
+        if article is None:
+            return False
+        if article.lang != self.lang:
+            self.say("article_in_english", language=ctx.phrases.language_name(self.lang))
+        intro = ctx.phrases.say(self.lang, "article_intro")
+        ref = ArticleRef(article.id, article.lang, article.title, article.summary, article.url)
+        text = f"{intro}\n\n{article.title}\n{article.summary}"
+        self.replies.append(Reply(text=text, lang=self.lang, articles=(ref,)))
+        self.say("ask_solved", ask=self.yes_no("solved"))
+        self.answered = article.id
+        self.state = self.state.evolve(
+            awaiting="solved", article_id=article.id, query=query, misses=0
+        )
+        return True
+
+    def answer_query(
+        self, query: str, prediction: Prediction, *, service: str | None = None
+    ) -> None:
+        """Search the knowledge base; answer, ask which service, or offer a ticket."""
+        ctx = self.ctx
+        # Addresses and domain names are facts, not search words: "ana", "hr"...
+        result = ctx.index.search(without_entities(query) or query, service=service)
+        self.search = result
+        top = result.top
+        confident = top is not None and result.confidence >= ctx.answer_threshold
+        if confident and top is not None and self.answer_article(top.article_id, query):
+            return
+        unsure_service = service is None and (
+            prediction.service is None or prediction.service_confidence < ctx.service_threshold
+        )
+        if unsure_service and prediction.intent in ACTIONABLE and len(words(query)) >= 2:
+            choices = [name for name, _ in prediction.service_ranking[:3]]
+            labels = [Option(name, ctx.phrases.service_label(self.lang, name)) for name in choices]
+            self.say("clarify_service", ask=Ask("service", "choice", tuple(labels)))
+            self.state = self.state.evolve(awaiting="service", query=query)
+            return
+        misses = self.state.misses + 1
+        if result.confidence < ctx.related_threshold and prediction.intent not in ACTIONABLE:
+            self.say("rephrase" if len(words(query)) <= 2 else "out_of_scope")
+            self.state = self.state.evolve(misses=misses)
+            return
+        self.say("no_article")
+        self.say("offer_ticket", ask=self.yes_no("open_ticket"))
+        self.state = self.state.evolve(awaiting="open_ticket", query=query, misses=misses)
+
+    def next_request(self) -> None:
+        """After one request is settled, take up the next one from the same message."""
+        if not self.state.pending_requests:
+            return
+        text, *rest = self.state.pending_requests
+        self.state = self.state.evolve(pending_requests=tuple(rest))
+        self.say("next_request", text=text)
+        self.answer_query(text, self.ctx.understander.predict(text))
 
 
 def _yes_or_no(inbound: Inbound, phrases: Phrasebook) -> str | None:
@@ -142,94 +190,127 @@ def _update_language(
 ) -> tuple[ConversationState, float]:
     if state.language_source == "default" and inbound.locale in ctx.supported_languages:
         state = state.evolve(language=inbound.locale, language_source="locale")
-    if not inbound.text:
-        return state, 1.0
-    lexicon: set[str] = set()
-    for kind in ("greeting", "thanks", "goodbye", "yes", "no"):
-        lexicon |= ctx.phrases.matches(inbound.text, kind)
     plain = without_entities(inbound.text)
     if not plain:
         return state, 0.0
+    lexicon: set[str] = set()
+    for kind in ("greeting", "thanks", "goodbye", "yes", "no"):
+        lexicon |= ctx.phrases.matches(plain, kind)
     probs = ctx.languages.probabilities(plain)
     new_state = choose_language(state, plain, probs, lexicon)
     return new_state, probs.get(new_state.language, 0.0)
 
 
-def _answer_with_article(
-    speaker: _Speaker, ctx: EngineContext, article_id: str
-) -> tuple[str, str] | None:
-    article = ctx.index.kb.translation(article_id, speaker.lang, ctx.fallback_language)
-    if article is None:
-        return None
-    if article.lang != speaker.lang:
-        speaker.say("article_in_english", language=ctx.phrases.language_name(speaker.lang))
-    intro = ctx.phrases.say(speaker.lang, "article_intro")
-    ref = ArticleRef(article.id, article.lang, article.title, article.summary, article.url)
-    text = f"{intro}\n\n{article.title}\n{article.summary}"
-    speaker.replies.append(Reply(text=text, lang=speaker.lang, articles=(ref,)))
-    speaker.say("ask_solved", ask=speaker.yes_no("solved"))
-    return article.id, article.lang
+def _merge_facts(facts: dict[str, list[str]], found: dict[str, list[str]]) -> dict[str, list[str]]:
+    merged = {kind: list(values) for kind, values in facts.items()}
+    for kind, values in found.items():
+        for value in values:
+            if value not in merged.setdefault(kind, []):
+                merged[kind].append(value)
+    return {kind: values for kind, values in merged.items() if values}
+
+
+def _settle_yes_no(t: _Turn, inbound: Inbound) -> bool:
+    """Handle the answer to a pending yes/no question; False when it is not one."""
+    answer = _yes_or_no(inbound, t.ctx.phrases)
+    if answer is None:
+        t.state = t.state.evolve(awaiting=None)
+        return False
+    asked = t.state.awaiting
+    t.state = t.state.evolve(awaiting=None)
+    if asked == "solved" and answer == "yes":
+        t.intent = "thanks"
+        t.say("solved_yes")
+        t.state = t.state.evolve(misses=0)
+        t.next_request()
+    elif asked == "solved":
+        t.intent = "problem"
+        t.say("solved_no")
+        t.say("offer_ticket", ask=t.yes_no("open_ticket"))
+        t.state = t.state.evolve(awaiting="open_ticket")
+    elif answer == "yes":
+        t.intent = "human_agent"
+        t.say("ticket_unavailable")
+        t.next_request()
+    else:
+        t.say("ticket_declined")
+        t.next_request()
+    return True
+
+
+def _service_choice(inbound: Inbound, ctx: EngineContext, lang: str) -> str | None:
+    if inbound.value in ctx.understander.classifier.services:
+        return inbound.value
+    return ctx.phrases.service_named(inbound.text, lang)
 
 
 def turn(state: ConversationState, inbound: Inbound, ctx: EngineContext) -> Turn:
     """Answer one customer message."""
     state, lang_confidence = _update_language(state, inbound, ctx)
-    speaker = _Speaker(ctx, state.language)
-    processed = max(state.processed_seq, inbound.seq)
-    state = state.evolve(processed_seq=processed)
+    state = state.evolve(processed_seq=max(state.processed_seq, inbound.seq))
+    entities = ctx.understander.entities(inbound.text, state.language, inbound.at)
+    state = state.evolve(facts=_merge_facts(state.facts, entities))
+    t = _Turn(ctx, state)
+    prediction = ctx.understander.predict(inbound.text) if inbound.text else None
+    requests: tuple[str, ...] = ()
 
-    def done(
-        new_state: ConversationState,
-        intent: str | None,
-        search: SearchResult | None = None,
-        article: str | None = None,
-    ) -> Turn:
-        understanding = Understanding(state.language, lang_confidence, intent, search)
-        return Turn(speaker.replies, new_state, understanding, article)
+    def done() -> Turn:
+        understanding = Understanding(
+            language=t.lang,
+            language_confidence=lang_confidence,
+            intent=t.intent,
+            prediction=prediction,
+            entities=entities,
+            requests=requests,
+            search=t.search,
+        )
+        return Turn(t.replies, t.state, understanding, t.answered)
 
-    if state.awaiting in ("solved", "open_ticket"):
-        answer = _yes_or_no(inbound, ctx.phrases)
-        if answer is not None:
-            settled = state.evolve(awaiting=None)
-            if state.awaiting == "solved" and answer == "yes":
-                speaker.say("solved_yes")
-                return done(settled.evolve(misses=0), "thanks")
-            if state.awaiting == "solved":
-                speaker.say("solved_no")
-                speaker.say("offer_ticket", ask=speaker.yes_no("open_ticket"))
-                return done(state.evolve(awaiting="open_ticket"), "problem")
-            if answer == "yes":
-                speaker.say("ticket_unavailable")
-                return done(settled, "human_agent")
-            speaker.say("ticket_declined")
-            return done(settled, None)
-        state = state.evolve(awaiting=None)
-    elif inbound.value in ("yes", "no") and not inbound.text:
-        # A button pressed after its question was settled: nothing left to answer.
-        return done(state, None)
+    if t.state.awaiting in ("solved", "open_ticket") and _settle_yes_no(t, inbound):
+        return done()
+    if t.state.awaiting == "service":
+        service = _service_choice(inbound, ctx, t.lang)
+        query = t.state.query or ""
+        t.state = t.state.evolve(awaiting=None)
+        if service is not None and prediction is not None:
+            t.intent = "question"
+            t.answer_query(query, prediction, service=service)
+            return done()
+        if service is not None:
+            t.answer_query(query, ctx.understander.predict(query), service=service)
+            return done()
+    if prediction is None:
+        return done()  # a button pressed after its question was settled
 
-    for kind in SMALL_TALK:
-        if ctx.phrases.matches(inbound.text, kind):
-            speaker.say(kind)
-            return done(state, kind)
+    t.intent = prediction.intent
+    confident = prediction.intent_confidence >= ctx.intent_threshold
+    short = len(words(inbound.text)) <= _SMALL_TALK_MAX_WORDS
+    lexicon_kind = next((k for k in SMALL_TALK if ctx.phrases.matches(inbound.text, k)), None)
+    if lexicon_kind or (prediction.intent in SMALL_TALK and confident and short):
+        kind = lexicon_kind or prediction.intent
+        t.intent = kind
+        t.say(kind)
+        return done()
+    if prediction.intent == "human_agent" and confident:
+        t.say("ticket_unavailable")
+        return done()
+    if prediction.intent == "ticket_status" and (confident or entities.get("ticket")):
+        t.say("ticket_lookup_unavailable")
+        return done()
 
     query = ctx.phrases.strip_leading(inbound.text, "greeting")
-    result = ctx.index.search(query)
-    top = result.top
-    if top is not None and result.confidence >= ctx.answer_threshold:
-        answered = _answer_with_article(speaker, ctx, top.article_id)
-        if answered is not None:
-            new_state = state.evolve(
-                awaiting="solved", article_id=answered[0], query=query, misses=0
-            )
-            return done(new_state, None, result, answered[0])
-    if result.confidence < ctx.related_threshold:
-        if len(words(query)) <= 2:
-            speaker.say("rephrase")
-            return done(state.evolve(misses=state.misses + 1), None, result)
-        speaker.say("out_of_scope")
-        return done(state.evolve(misses=state.misses + 1), "out_of_scope", result)
-    speaker.say("no_article")
-    speaker.say("offer_ticket", ask=speaker.yes_no("open_ticket"))
-    new_state = state.evolve(awaiting="open_ticket", query=query, misses=state.misses + 1)
-    return done(new_state, None, result)
+    if prediction.intent == "out_of_scope" and confident:
+        result = ctx.index.search(query)
+        t.search = result
+        if result.confidence < 0.8:
+            t.say("out_of_scope")
+            t.state = t.state.evolve(misses=t.state.misses + 1)
+            return done()
+    found = ctx.understander.requests(query)
+    requests = tuple(r.text for r in found)
+    if len(found) > 1:
+        t.state = t.state.evolve(pending_requests=requests[1:])
+        query = found[0].text
+        prediction = ctx.understander.predict(query)
+    t.answer_query(query, prediction)
+    return done()

@@ -125,6 +125,7 @@ class KBIndex:
                 self._article_ids.append(doc.id)
                 starts.append(i)
         self._starts = np.asarray(starts, dtype=np.intp)
+        self._services = np.asarray([docs[i].service or "" for i in starts], dtype=object)
         self._word = _LanguageTfidf(
             TfidfVectorizer(
                 analyzer=lambda text: list(_word_features(words(text))),
@@ -194,12 +195,19 @@ class KBIndex:
             doc_scores += _CHAR_WEIGHT * (char_vector @ self._char_postings).toarray()[0]
         return doc_scores
 
-    def search(self, query: str, limit: int = 5) -> SearchResult:
-        """Articles ranked for ``query``, with the calibrated confidence of the first."""
+    def search(self, query: str, limit: int = 5, service: str | None = None) -> SearchResult:
+        """Articles ranked for ``query``, with the calibrated confidence of the first.
+
+        With ``service``, only articles of that service (or of none) are candidates.
+        """
         if not self._docs or not query.strip():
             return SearchResult(hits=[], confidence=0.0)
         doc_scores = self._scores(query)
         article_scores = np.maximum.reduceat(doc_scores, self._starts)
+        if service is not None:
+            article_scores = np.where(
+                (self._services == service) | (self._services == ""), article_scores, 0.0
+            )
         count = min(limit, len(article_scores))
         top = np.argpartition(-article_scores, count - 1)[:count]
         top = top[np.argsort(-article_scores[top], kind="stable")]

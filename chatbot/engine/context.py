@@ -1,0 +1,31 @@
+"""The engine's read-only collaborators and tuning, built once at start-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chatbot.engine.phrases import Phrasebook
+from chatbot.intents.language import LanguageIdentifier
+from chatbot.intents.understanding import Understander
+from chatbot.kb_search import KBIndex
+
+__all__ = ["EngineContext"]
+
+
+@dataclass(frozen=True, slots=True)
+class EngineContext:
+    index: KBIndex
+    phrases: Phrasebook
+    languages: LanguageIdentifier
+    understander: Understander
+    company_name: str = "Aurora Hosting"
+    #: Knowledge-base confidence at or above which the top article is the answer.
+    answer_threshold: float = 0.5
+    #: Below this knowledge-base confidence, a message is not about our services.
+    related_threshold: float = 0.08
+    #: Intent confidence needed to act on greeting, thanks, human_agent, out_of_scope...
+    intent_threshold: float = 0.5
+    #: Below this service confidence the bot asks which service, instead of guessing.
+    service_threshold: float = 0.5
+    fallback_language: str = "en"
+    supported_languages: tuple[str, ...] = ("en", "nb", "hr", "fi", "ru", "hu")

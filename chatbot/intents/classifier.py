@@ -1,0 +1,190 @@
+"""What the customer wants (intent) and what it is about (service).
+
+Two logistic-regression models over word and character n-gram TF-IDF, trained on the
+examples in ``data/intents/<lang>.yml`` of every language together. Training takes a few
+seconds, so a trained model is cached on disk, keyed by a hash of the training data and
+the library versions, and retrained only when those change: never per request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import pickle
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import sklearn
+import yaml
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from chatbot.text_normalise import fold, words
+
+__all__ = ["INTENTS", "SERVICES", "IntentClassifier", "Prediction", "TrainingSet", "load_training"]
+
+log = logging.getLogger(__name__)
+
+INTENTS = (
+    "greeting",
+    "thanks",
+    "goodbye",
+    "human_agent",
+    "ticket_status",
+    "question",
+    "problem",
+    "out_of_scope",
+)
+SERVICES = (
+    "email",
+    "website",
+    "dns",
+    "domain",
+    "ssl",
+    "database",
+    "backup",
+    "control_panel",
+    "billing",
+    "account",
+    "cloud_server",
+    "none",
+)
+_CACHE_VERSION = "1"
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    intent: str
+    intent_confidence: float
+    service: str | None
+    service_confidence: float
+    #: Services ranked by probability ("none" left out), for clarifying questions.
+    service_ranking: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingSet:
+    texts: list[str]
+    labels: list[str]
+    langs: list[str]
+
+
+def load_training(folder: Path) -> tuple[TrainingSet, TrainingSet]:
+    """(intent examples, service examples) from every ``<lang>.yml`` in ``folder``."""
+    intents = TrainingSet([], [], [])
+    services = TrainingSet([], [], [])
+    for path in sorted(folder.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        lang = str(data.get("lang", path.stem))
+        for target, section, known in (
+            (intents, "intents", INTENTS),
+            (services, "services", SERVICES),
+        ):
+            for label, examples in (data.get(section) or {}).items():
+                if label not in known:
+                    log.warning("%s: unknown %s %r ignored", path, section, label)
+                    continue
+                for example in examples or []:
+                    target.texts.append(str(example))
+                    target.labels.append(str(label))
+                    target.langs.append(lang)
+    return intents, services
+
+
+def _word_features(text: str) -> Iterator[str]:
+    tokens = words(text)
+    for i, token in enumerate(tokens):
+        yield token
+        if len(token) > 5 and not token.isdigit():
+            yield token[:5] + "*"
+        if i + 1 < len(tokens):
+            yield token + " " + tokens[i + 1]
+
+
+def _analyse_words(text: str) -> list[str]:
+    return list(_word_features(text))
+
+
+class _Features:
+    def __init__(self) -> None:
+        self.word = TfidfVectorizer(analyzer=_analyse_words, sublinear_tf=True, min_df=1)
+        self.char = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(2, 5), preprocessor=fold, sublinear_tf=True, min_df=2
+        )
+
+    def fit_transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        return sparse.hstack(
+            [self.word.fit_transform(texts), self.char.fit_transform(texts)], format="csr"
+        )
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        return sparse.hstack([self.word.transform(texts), self.char.transform(texts)], format="csr")
+
+
+class IntentClassifier:
+    def __init__(self, intents: TrainingSet, services: TrainingSet) -> None:
+        self._intent_features = _Features()
+        self._intent_model = LogisticRegression(C=20.0, max_iter=2000)
+        self._intent_model.fit(self._intent_features.fit_transform(intents.texts), intents.labels)
+        self._service_features = _Features()
+        self._service_model = LogisticRegression(C=20.0, max_iter=2000)
+        self._service_model.fit(
+            self._service_features.fit_transform(services.texts), services.labels
+        )
+        self.intents: tuple[str, ...] = tuple(str(c) for c in self._intent_model.classes_)
+        self.services: tuple[str, ...] = tuple(str(c) for c in self._service_model.classes_)
+
+    @classmethod
+    def load_or_train(cls, folder: Path, cache_dir: Path | None) -> IntentClassifier:
+        """The model for the data in ``folder``, from ``cache_dir`` when it is current."""
+        digest = hashlib.sha256(f"{_CACHE_VERSION}/{sklearn.__version__}".encode())
+        for path in sorted(folder.glob("*.yml")):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        cache = cache_dir / f"intents-{digest.hexdigest()[:16]}.pickle" if cache_dir else None
+        if cache is not None and cache.is_file():
+            try:
+                with cache.open("rb") as handle:
+                    model = pickle.load(handle)
+                if isinstance(model, cls):
+                    return model
+            except (OSError, pickle.UnpicklingError, AttributeError, EOFError) as exc:
+                log.warning("intent model cache %s unreadable (%s); retraining", cache, exc)
+        intents, services = load_training(folder)
+        model = cls(intents, services)
+        if cache is not None:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            for old in cache.parent.glob("intents-*.pickle"):
+                old.unlink(missing_ok=True)
+            partial = cache.with_suffix(".tmp")
+            with partial.open("wb") as handle:
+                pickle.dump(model, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            partial.replace(cache)
+        return model
+
+    def predict(self, text: str) -> Prediction:
+        return self.predict_many([text])[0]
+
+    def predict_many(self, texts: Sequence[str]) -> list[Prediction]:
+        intent_probs = self._intent_model.predict_proba(self._intent_features.transform(texts))
+        service_probs = self._service_model.predict_proba(self._service_features.transform(texts))
+        predictions = []
+        for ip, sp in zip(intent_probs, service_probs, strict=True):
+            best_intent = int(np.argmax(ip))
+            order = np.argsort(-sp)
+            ranking = tuple(
+                (self.services[i], float(sp[i])) for i in order if self.services[i] != "none"
+            )
+            service = self.services[int(order[0])]
+            predictions.append(
+                Prediction(
+                    intent=self.intents[best_intent],
+                    intent_confidence=float(ip[best_intent]),
+                    service=None if service == "none" else service,
+                    service_confidence=float(sp[order[0]]),
+                    service_ranking=ranking,
+                )
+            )
+        return predictions

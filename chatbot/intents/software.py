@@ -1,0 +1,42 @@
+"""Mail clients and operating systems a customer mentions, under their canonical names."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["mail_clients", "operating_systems"]
+
+_CLIENTS = (
+    ("Outlook", r"outlook|ms\s*mail"),
+    ("Thunderbird", r"thunder\s*bird|thunderbirdi?\w*|тандерб\w*"),
+    ("Apple Mail", r"apple\s*mail|mail\.app|mac\s*mail"),
+    ("iOS Mail", r"iphone\w*|ipad\w*|ios\s*mail|айфон\w*"),
+    ("Gmail", r"gmail\w*|g-mail"),
+    ("Android", r"android\w*|андроид\w*|samsung\s*e-?mail"),
+    ("Webmail", r"webmail\w*|web-mail|roundcube|вебмейл\w*|веб-почт\w*"),
+    ("Windows Mail", r"windows\s*mail"),
+)
+_SYSTEMS = (
+    ("Windows", r"windows|win\s*1[01]|виндовс\w*"),
+    ("macOS", r"mac\s*os|macos|macbook|imac|\bmac\b|мак\b|макбук\w*"),
+    ("Linux", r"linux|ubuntu|debian|fedora|линукс\w*"),
+    ("iOS", r"\bios\b|iphone\w*|ipad\w*|айфон\w*"),
+    ("Android", r"android\w*|андроид\w*"),
+)
+
+
+def _find(text: str, table: tuple[tuple[str, str], ...]) -> list[str]:
+    hits = []
+    for name, pattern in table:
+        match = re.search(rf"(?<!\w)(?:{pattern})", text, re.IGNORECASE)
+        if match:
+            hits.append((match.start(), name))
+    return [name for _, name in sorted(hits)]
+
+
+def mail_clients(text: str) -> list[str]:
+    return _find(text, _CLIENTS)
+
+
+def operating_systems(text: str) -> list[str]:
+    return _find(text, _SYSTEMS)

@@ -1,0 +1,45 @@
+"""Everything read out of one message: intent, service, entities, separate requests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from chatbot.intents.classifier import IntentClassifier, Prediction
+from chatbot.intents.entities import extract_entities
+from chatbot.intents.requests import Request, RequestSplitter
+from chatbot.intents.software import mail_clients, operating_systems
+from chatbot.intents.time_expressions import TimeReader
+
+__all__ = ["Understander"]
+
+
+@dataclass(frozen=True, slots=True)
+class Understander:
+    classifier: IntentClassifier
+    splitter: RequestSplitter
+    times: TimeReader
+    ticket_prefix: str = "HS"
+
+    @classmethod
+    def load(cls, content_dir: Path, cache_dir: Path | None, ticket_prefix: str) -> Understander:
+        return cls(
+            classifier=IntentClassifier.load_or_train(content_dir / "intents", cache_dir),
+            splitter=RequestSplitter.load(content_dir / "entities"),
+            times=TimeReader.load(content_dir / "entities"),
+            ticket_prefix=ticket_prefix,
+        )
+
+    def predict(self, text: str) -> Prediction:
+        return self.classifier.predict(text)
+
+    def requests(self, text: str) -> list[Request]:
+        return self.splitter.split(text, self.classifier)
+
+    def entities(self, text: str, lang: str, now: datetime | None) -> dict[str, list[str]]:
+        found = extract_entities(text, self.ticket_prefix)
+        found["time"] = self.times.read(text, lang, now) if now is not None else []
+        found["mail_client"] = mail_clients(text)
+        found["os"] = operating_systems(text)
+        return found
