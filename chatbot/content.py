@@ -6,19 +6,30 @@ import logging
 import time
 
 from chatbot.engine import EngineContext, Phrasebook
+from chatbot.intents.classifier import SERVICES, TrainingSet, load_training
 from chatbot.intents.language import LanguageIdentifier, sentences
 from chatbot.intents.understanding import Understander
 from chatbot.kb_search import Calibration, KBIndex, KnowledgeBase, load_kb
 from chatbot.settings import LANGUAGES, Settings
 
-__all__ = ["build_engine_context", "language_samples"]
+__all__ = [
+    "build_engine_context",
+    "language_samples",
+    "service_examples",
+    "small_talk_examples",
+]
 
 log = logging.getLogger(__name__)
 
 
-def language_samples(kb: KnowledgeBase, phrases: Phrasebook) -> list[tuple[str, str]]:
-    """Sentences labelled with their language, for language identification."""
+def language_samples(
+    kb: KnowledgeBase, phrases: Phrasebook, chat: TrainingSet | None = None
+) -> list[tuple[str, str]]:
+    """Sentences labelled with their language, for language identification: help-centre
+    text, bot phrases, and chat messages as customers type them (intent examples)."""
     samples: list[tuple[str, str]] = []
+    if chat is not None:
+        samples.extend(zip(chat.texts, chat.langs, strict=True))
     for article in kb:
         if article.lang not in LANGUAGES:
             continue
@@ -27,6 +38,32 @@ def language_samples(kb: KnowledgeBase, phrases: Phrasebook) -> list[tuple[str, 
     for lang in phrases.languages:
         samples.extend((text, lang) for text in phrases.all_text(lang))
     return samples
+
+
+def small_talk_examples(phrases: Phrasebook) -> TrainingSet:
+    """The phrasebook's greeting, thanks and goodbye words as intent examples."""
+    examples = TrainingSet([], [], [])
+    for lang in phrases.languages:
+        for kind in ("greeting", "thanks", "goodbye"):
+            for text in sorted(phrases.expressions(lang, kind)):
+                examples.texts.append(text)
+                examples.labels.append(kind)
+                examples.langs.append(lang)
+    return examples
+
+
+def service_examples(kb: KnowledgeBase) -> TrainingSet:
+    """Help-centre articles as service examples: title, tags and summary of each."""
+    examples = TrainingSet([], [], [])
+    for article in kb:
+        if not article.service or article.service not in SERVICES:
+            continue
+        for text in (article.title, " ".join(article.tags), article.summary):
+            if text:
+                examples.texts.append(text)
+                examples.labels.append(article.service)
+                examples.langs.append(article.lang)
+    return examples
 
 
 def build_engine_context(settings: Settings) -> EngineContext:
@@ -41,9 +78,15 @@ def build_engine_context(settings: Settings) -> EngineContext:
     kb = bundled_kb if settings.kb_dir is None else load_kb(settings.kb_path)
     calibration = Calibration.load(settings.content_dir / "kb_calibration.json")
     index = KBIndex(kb, calibration)
-    languages = LanguageIdentifier(language_samples(bundled_kb, phrases))
+    intent_examples, service_examples_ = load_training(settings.content_dir / "intents")
+    chat = intent_examples.extend(service_examples_)
+    languages = LanguageIdentifier(language_samples(bundled_kb, phrases, chat))
     understander = Understander.load(
-        settings.content_dir, settings.cache_dir, ticket_prefix=settings.ticket_prefix
+        settings.content_dir,
+        settings.cache_dir,
+        ticket_prefix=settings.ticket_prefix,
+        extra_intents=small_talk_examples(phrases),
+        extra_services=service_examples(bundled_kb),
     )
     log.info(
         "engine ready: %d articles, %d languages, %.2fs",

@@ -131,6 +131,11 @@ class Phrasebook:
                 return " ".join(tokens[length:]).lstrip(",.!;:- ")
         return text
 
+    def expressions(self, lang: str, kind: str) -> frozenset[str]:
+        """The folded expressions of one kind ("greeting", "yes"...) in one language."""
+        language = self._languages.get(lang)
+        return language.words.get(kind, frozenset()) if language else frozenset()
+
     def all_text(self, lang: str) -> list[str]:
         """Every phrase and word of one language: language-identification samples."""
         language = self._languages.get(lang)

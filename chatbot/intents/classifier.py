@@ -52,7 +52,7 @@ SERVICES = (
     "cloud_server",
     "none",
 )
-_CACHE_VERSION = "1"
+_CACHE_VERSION = "3"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +70,11 @@ class TrainingSet:
     texts: list[str]
     labels: list[str]
     langs: list[str]
+
+    def extend(self, other: TrainingSet) -> TrainingSet:
+        return TrainingSet(
+            self.texts + other.texts, self.labels + other.labels, self.langs + other.langs
+        )
 
 
 def load_training(folder: Path) -> tuple[TrainingSet, TrainingSet]:
@@ -112,7 +117,7 @@ class _Features:
     def __init__(self) -> None:
         self.word = TfidfVectorizer(analyzer=_analyse_words, sublinear_tf=True, min_df=1)
         self.char = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(2, 5), preprocessor=fold, sublinear_tf=True, min_df=2
+            analyzer="char_wb", ngram_range=(1, 4), preprocessor=fold, sublinear_tf=True, min_df=2
         )
 
     def fit_transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
@@ -125,24 +130,36 @@ class _Features:
 
 
 class IntentClassifier:
-    def __init__(self, intents: TrainingSet, services: TrainingSet) -> None:
-        self._intent_features = _Features()
-        self._intent_model = LogisticRegression(C=20.0, max_iter=2000)
-        self._intent_model.fit(self._intent_features.fit_transform(intents.texts), intents.labels)
-        self._service_features = _Features()
-        self._service_model = LogisticRegression(C=20.0, max_iter=2000)
-        self._service_model.fit(
-            self._service_features.fit_transform(services.texts), services.labels
-        )
+    def __init__(self, intents: TrainingSet, services: TrainingSet, c: float = 20.0) -> None:
+        # One vocabulary for both models: a message is vectorised once per prediction.
+        self._features = _Features()
+        matrix = self._features.fit_transform([*intents.texts, *services.texts])
+        split = len(intents.texts)
+        self._intent_model = LogisticRegression(C=c, max_iter=3000)
+        self._intent_model.fit(matrix[:split], intents.labels)
+        self._service_model = LogisticRegression(C=c, max_iter=3000)
+        self._service_model.fit(matrix[split:], services.labels)
         self.intents: tuple[str, ...] = tuple(str(c) for c in self._intent_model.classes_)
         self.services: tuple[str, ...] = tuple(str(c) for c in self._service_model.classes_)
 
     @classmethod
-    def load_or_train(cls, folder: Path, cache_dir: Path | None) -> IntentClassifier:
-        """The model for the data in ``folder``, from ``cache_dir`` when it is current."""
+    def load_or_train(
+        cls,
+        folder: Path,
+        cache_dir: Path | None,
+        extra_intents: TrainingSet | None = None,
+        extra_services: TrainingSet | None = None,
+    ) -> IntentClassifier:
+        """The model for the data in ``folder`` (plus the extra examples), from
+        ``cache_dir`` when one trained on exactly that data is there."""
+        extra_intents = extra_intents or TrainingSet([], [], [])
+        extra_services = extra_services or TrainingSet([], [], [])
         digest = hashlib.sha256(f"{_CACHE_VERSION}/{sklearn.__version__}".encode())
         for path in sorted(folder.glob("*.yml")):
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        for extra in (extra_intents, extra_services):
+            for text, label in zip(extra.texts, extra.labels, strict=True):
+                digest.update(f"{label}\0{text}\0".encode())
         cache = cache_dir / f"intents-{digest.hexdigest()[:16]}.pickle" if cache_dir else None
         if cache is not None and cache.is_file():
             try:
@@ -153,7 +170,7 @@ class IntentClassifier:
             except (OSError, pickle.UnpicklingError, AttributeError, EOFError) as exc:
                 log.warning("intent model cache %s unreadable (%s); retraining", cache, exc)
         intents, services = load_training(folder)
-        model = cls(intents, services)
+        model = cls(intents.extend(extra_intents), services.extend(extra_services))
         if cache is not None:
             cache.parent.mkdir(parents=True, exist_ok=True)
             for old in cache.parent.glob("intents-*.pickle"):
@@ -168,8 +185,9 @@ class IntentClassifier:
         return self.predict_many([text])[0]
 
     def predict_many(self, texts: Sequence[str]) -> list[Prediction]:
-        intent_probs = self._intent_model.predict_proba(self._intent_features.transform(texts))
-        service_probs = self._service_model.predict_proba(self._service_features.transform(texts))
+        features = self._features.transform(texts)
+        intent_probs = self._intent_model.predict_proba(features)
+        service_probs = self._service_model.predict_proba(features)
         predictions = []
         for ip, sp in zip(intent_probs, service_probs, strict=True):
             best_intent = int(np.argmax(ip))

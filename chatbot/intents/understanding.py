@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from chatbot.intents.classifier import IntentClassifier, Prediction
+from chatbot.intents.classifier import IntentClassifier, Prediction, TrainingSet
 from chatbot.intents.entities import extract_entities
 from chatbot.intents.requests import Request, RequestSplitter
 from chatbot.intents.software import mail_clients, operating_systems
@@ -23,9 +23,20 @@ class Understander:
     ticket_prefix: str = "HS"
 
     @classmethod
-    def load(cls, content_dir: Path, cache_dir: Path | None, ticket_prefix: str) -> Understander:
+    def load(
+        cls,
+        content_dir: Path,
+        cache_dir: Path | None,
+        ticket_prefix: str,
+        extra_intents: TrainingSet | None = None,
+        extra_services: TrainingSet | None = None,
+    ) -> Understander:
+        """``extra_*``: more examples, e.g. help-centre articles labelled by service."""
+        classifier = IntentClassifier.load_or_train(
+            content_dir / "intents", cache_dir, extra_intents, extra_services
+        )
         return cls(
-            classifier=IntentClassifier.load_or_train(content_dir / "intents", cache_dir),
+            classifier=classifier,
             splitter=RequestSplitter.load(content_dir / "entities"),
             times=TimeReader.load(content_dir / "entities"),
             ticket_prefix=ticket_prefix,
