@@ -21,6 +21,8 @@ class EngineContext:
     company_name: str = "Aurora Hosting"
     #: Knowledge-base confidence at or above which the top article is the answer.
     answer_threshold: float = 0.5
+    #: ...and the confidence needed when the service is unclear ("it does not work").
+    sure_threshold: float = 0.65
     #: Below this knowledge-base confidence, a message is not about our services.
     related_threshold: float = 0.08
     #: Intent confidence needed to act on greeting, thanks, human_agent, out_of_scope...

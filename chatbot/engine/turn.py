@@ -144,13 +144,15 @@ class _Turn:
         result = ctx.index.search(without_entities(query) or query, service=service)
         self.search = result
         top = result.top
-        confident = top is not None and result.confidence >= ctx.answer_threshold
-        if confident and top is not None and self.answer_article(top.article_id, query):
-            return
         unsure_service = service is None and (
             prediction.service is None or prediction.service_confidence < ctx.service_threshold
         )
-        if unsure_service and prediction.intent in ACTIONABLE and len(words(query)) >= 2:
+        # "it does not work": with no service named, even a likely article is a guess.
+        needed = ctx.sure_threshold if unsure_service else ctx.answer_threshold
+        if top is not None and result.confidence >= needed:
+            if self.answer_article(top.article_id, query):
+                return
+        if unsure_service and prediction.intent in ACTIONABLE:
             choices = [name for name, _ in prediction.service_ranking[:3]]
             labels = [Option(name, ctx.phrases.service_label(self.lang, name)) for name in choices]
             self.say("clarify_service", ask=Ask("service", "choice", tuple(labels)))
