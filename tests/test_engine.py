@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime
+
 from chatbot.engine import ConversationState, EngineContext, Inbound, turn
+from chatbot.kb_search import KBIndex, KnowledgeBase, parse_article
 
 
 def test_greeting_in_each_language_gets_a_greeting_in_that_language(engine: EngineContext) -> None:
@@ -21,13 +25,22 @@ def test_weather_is_not_answered_with_an_article(engine: EngineContext) -> None:
 def test_article_without_translation_falls_back_to_english_and_says_so(
     engine: EngineContext,
 ) -> None:
-    state = ConversationState(language="de", language_source="locale")
-    ctx = engine
-    result = turn(state, Inbound(text="how do I reset my mailbox password"), ctx)
-    # "de" has no articles: English, with the sentence saying so first.
-    if result.state.language == "de":
-        assert result.replies[0].text.startswith("This article is not available in")
-        assert result.replies[1].articles[0].lang == "en"
+    only_english = KnowledgeBase(
+        [
+            parse_article(
+                "---\nid: vpn\nlang: en\ntitle: Connecting to the office VPN\n"
+                "tags: [vpn, wireguard]\n---\nInstall WireGuard and import the profile.\n"
+            )
+        ]
+    )
+    ctx = replace(engine, index=KBIndex(only_english))
+    state = ConversationState(language="fi", language_source="locale")
+    result = turn(state, Inbound(text="miten yhdistän vpn wireguard"), ctx)
+    assert result.answered_article == "vpn"
+    notice, card, ask = result.replies
+    assert notice.lang == "fi" and "suomi" in notice.text
+    assert card.articles[0].lang == "en" and card.lang == "fi"
+    assert ask.ask is not None and ask.ask.field == "solved"
 
 
 def test_no_after_an_article_offers_a_ticket_and_yes_after_that_is_handled(
@@ -66,3 +79,27 @@ def test_a_long_message_in_another_language_switches(engine: EngineContext) -> N
     )
     assert result.state.language == "fi"
     assert all(reply.lang == "fi" for reply in result.replies)
+
+
+def test_facts_from_every_message_are_kept_for_later(engine: EngineContext) -> None:
+    now = datetime(2026, 11, 22, 21, 30)
+    first = turn(
+        ConversationState(),
+        Inbound(text="mail from ana@cvjecarna.hr bounces since yesterday afternoon", at=now),
+        engine,
+    )
+    second = turn(first.state, Inbound(text="no", at=now), engine)
+    third = turn(second.state, Inbound(text="I use Outlook on Windows, error 550", at=now), engine)
+    facts = third.state.facts
+    assert facts["email"] == ["ana@cvjecarna.hr"]
+    assert facts["domain"] == ["cvjecarna.hr"]
+    assert facts["time"] == ["2026-11-21T15:00"]
+    assert facts["mail_client"] == ["Outlook"] and facts["os"] == ["Windows"]
+    assert facts["error_code"] == ["550"]
+
+
+def test_ticket_status_is_recognised_with_its_number(engine: EngineContext) -> None:
+    result = turn(ConversationState(), Inbound(text="any news on HS-104233?"), engine)
+    assert result.understanding.intent == "ticket_status"
+    assert result.understanding.entities["ticket"] == ["HS-104233"]
+    assert result.answered_article is None
