@@ -73,7 +73,8 @@ def analyse(text: str, ctx: EngineContext, locale: str | None) -> dict[str, Any]
         "text": text,
         "language": result.state.language,
         "language_confidence": round(result.understanding.language_confidence, 3),
-        "intent": prediction.intent if prediction else understanding.intent,
+        # The intent the engine acted on: the classifier's, or small talk it recognised.
+        "intent": understanding.intent,
         "intent_confidence": round(prediction.intent_confidence, 3) if prediction else None,
         "service": prediction.service if prediction else None,
         "service_confidence": round(prediction.service_confidence, 3) if prediction else None,

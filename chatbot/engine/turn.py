@@ -149,9 +149,9 @@ class _Turn:
         )
         # "it does not work": with no service named, even a likely article is a guess.
         needed = ctx.sure_threshold if unsure_service else ctx.answer_threshold
-        if top is not None and result.confidence >= needed:
-            if self.answer_article(top.article_id, query):
-                return
+        confident = top is not None and result.confidence >= needed
+        if confident and top is not None and self.answer_article(top.article_id, query):
+            return
         if unsure_service and prediction.intent in ACTIONABLE:
             choices = [name for name, _ in prediction.service_ranking[:3]]
             labels = [Option(name, ctx.phrases.service_label(self.lang, name)) for name in choices]

@@ -53,6 +53,9 @@ SERVICES = (
     "none",
 )
 _CACHE_VERSION = "3"
+#: Intents that concern no service ("thanks" is about nothing we host), with the intent
+#: confidence above which the service prediction is dropped.
+_NO_SERVICE = {"greeting": 0.5, "thanks": 0.5, "goodbye": 0.5, "out_of_scope": 0.8}
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +199,8 @@ class IntentClassifier:
                 (self.services[i], float(sp[i])) for i in order if self.services[i] != "none"
             )
             service = self.services[int(order[0])]
+            if ip[best_intent] >= _NO_SERVICE.get(self.intents[best_intent], 2.0):
+                service = "none"
             predictions.append(
                 Prediction(
                     intent=self.intents[best_intent],
