@@ -103,3 +103,11 @@ def test_ticket_status_is_recognised_with_its_number(engine: EngineContext) -> N
     assert result.understanding.intent == "ticket_status"
     assert result.understanding.entities["ticket"] == ["HS-104233"]
     assert result.answered_article is None
+
+
+def test_a_yes_button_pressed_again_later_is_ignored(engine: EngineContext) -> None:
+    first = turn(ConversationState(), Inbound(text="how do I change my php version"), engine)
+    second = turn(first.state, Inbound(text="Yes", value="yes"), engine)
+    assert second.replies[0].text == engine.phrases.say("en", "solved_yes")
+    third = turn(second.state, Inbound(text="Yes", value="yes"), engine)
+    assert third.replies == [] and third.state.awaiting is None

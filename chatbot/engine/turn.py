@@ -274,15 +274,14 @@ def turn(state: ConversationState, inbound: Inbound, ctx: EngineContext) -> Turn
         service = _service_choice(inbound, ctx, t.lang)
         query = t.state.query or ""
         t.state = t.state.evolve(awaiting=None)
-        if service is not None and prediction is not None:
-            t.intent = "question"
-            t.answer_query(query, prediction, service=service)
-            return done()
         if service is not None:
-            t.answer_query(query, ctx.understander.predict(query), service=service)
+            # Search again for the original question, now within the chosen service.
+            original = ctx.understander.predict(query)
+            t.intent = original.intent
+            t.answer_query(query, original, service=service)
             return done()
-    if prediction is None:
-        return done()  # a button pressed after its question was settled
+    if prediction is None or (inbound.value in ("yes", "no") and t.state.awaiting is None):
+        return done()  # a button pressed again after its question was settled
 
     t.intent = prediction.intent
     confident = prediction.intent_confidence >= ctx.intent_threshold
