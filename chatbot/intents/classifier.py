@@ -56,6 +56,9 @@ _CACHE_VERSION = "3"
 #: Intents that concern no service ("thanks" is about nothing we host), with the intent
 #: confidence above which the service prediction is dropped.
 _NO_SERVICE = {"greeting": 0.5, "thanks": 0.5, "goodbye": 0.5, "out_of_scope": 0.8}
+#: "Give me a human", "any news on HS-104233?" concern a service only when one is named,
+#: which shows as a confident service prediction.
+_SERVICE_IF_NAMED = {"human_agent": 0.6, "ticket_status": 0.6}
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +202,10 @@ class IntentClassifier:
                 (self.services[i], float(sp[i])) for i in order if self.services[i] != "none"
             )
             service = self.services[int(order[0])]
-            if ip[best_intent] >= _NO_SERVICE.get(self.intents[best_intent], 2.0):
+            intent = self.intents[best_intent]
+            no_service = ip[best_intent] >= _NO_SERVICE.get(intent, 2.0)
+            unnamed = sp[order[0]] < _SERVICE_IF_NAMED.get(intent, 0.0)
+            if no_service or unnamed:
                 service = "none"
             predictions.append(
                 Prediction(
