@@ -1,5 +1,21 @@
 """Durable storage behind one interface; backends chosen at start-up."""
 
-from chatbot.store.base import Conversation, NewMessage, Sender, Store, StoredMessage
+from chatbot.store.base import (
+    Conversation,
+    NewMessage,
+    NewTicket,
+    Sender,
+    Store,
+    StoredMessage,
+    Ticket,
+)
 
-__all__ = ["Conversation", "NewMessage", "Sender", "Store", "StoredMessage"]
+__all__ = [
+    "Conversation",
+    "NewMessage",
+    "NewTicket",
+    "Sender",
+    "Store",
+    "StoredMessage",
+    "Ticket",
+]

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-__all__ = ["Conversation", "NewMessage", "Sender", "Store", "StoredMessage"]
+__all__ = ["Conversation", "NewMessage", "NewTicket", "Sender", "Store", "StoredMessage", "Ticket"]
 
 Sender = Literal["customer", "bot", "agent", "system"]
 
@@ -46,6 +46,37 @@ class StoredMessage:
     data: Mapping[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class NewTicket:
+    conversation_id: str
+    visitor_id: str
+    service: str
+    title: str
+    language: str
+    priority: str
+    fields: Mapping[str, str]
+    missing: tuple[str, ...]
+    expected_response: str | None
+    created_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class Ticket:
+    number: str
+    conversation_id: str
+    visitor_id: str
+    status: str
+    service: str
+    title: str
+    language: str
+    priority: str
+    fields: Mapping[str, str]
+    missing: tuple[str, ...]
+    expected_response: str | None
+    created_at: float
+    updated_at: float
+
+
 class Store(Protocol):
     """Durable conversation storage. Every method is atomic; messages are idempotent by id."""
 
@@ -82,3 +113,17 @@ class Store(Protocol):
     async def messages_after(
         self, conversation_id: str, after_seq: int, limit: int
     ) -> list[StoredMessage]: ...
+
+    async def create_ticket(self, ticket: NewTicket, prefix: str) -> Ticket:
+        """Store a ticket under the next free number (``<prefix>-<n>``), atomically."""
+
+    async def get_ticket(self, number: str) -> Ticket | None: ...
+
+    async def list_tickets(self, status: str | None = None, limit: int = 100) -> list[Ticket]:
+        """Newest first."""
+
+    async def tickets_for_visitor(self, visitor_id: str) -> list[Ticket]:
+        """Newest first."""
+
+    async def touch_ticket(self, number: str, at: float) -> None:
+        """Mark that something new happened on the ticket."""

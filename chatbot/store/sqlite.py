@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from chatbot.errors import NotFound, StoreUnavailable
-from chatbot.store.base import Conversation, NewMessage, Sender, StoredMessage
+from chatbot.store.base import (
+    Conversation,
+    NewMessage,
+    NewTicket,
+    Sender,
+    StoredMessage,
+    Ticket,
+)
 
 __all__ = ["SQLiteStore"]
 
@@ -44,6 +51,27 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (conversation_id, seq),
         UNIQUE (conversation_id, id)
     );
+    """,
+    """
+    CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+    INSERT INTO counters (name, value) VALUES ('ticket', 104200);
+    CREATE TABLE tickets (
+        number TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        visitor_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        service TEXT NOT NULL,
+        title TEXT NOT NULL,
+        language TEXT NOT NULL,
+        priority TEXT NOT NULL,
+        fields TEXT NOT NULL,
+        missing TEXT NOT NULL,
+        expected_response TEXT,
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL
+    );
+    CREATE INDEX tickets_by_visitor ON tickets (visitor_id, created_at);
+    CREATE INDEX tickets_by_status ON tickets (status, created_at);
     """,
 )
 
@@ -220,6 +248,74 @@ class SQLiteStore:
 
         return await self._run(select)
 
+    async def create_ticket(self, ticket: NewTicket, prefix: str) -> Ticket:
+        def create(db: sqlite3.Connection) -> Ticket:
+            with _transaction(db):
+                db.execute("UPDATE counters SET value = value + 1 WHERE name = 'ticket'")
+                value = db.execute("SELECT value FROM counters WHERE name = 'ticket'").fetchone()
+                number = f"{prefix}-{value[0]}"
+                db.execute(
+                    "INSERT INTO tickets (number, conversation_id, visitor_id, status, service,"
+                    " title, language, priority, fields, missing, expected_response,"
+                    " created_at, updated_at) VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        number,
+                        ticket.conversation_id,
+                        ticket.visitor_id,
+                        ticket.service,
+                        ticket.title,
+                        ticket.language,
+                        ticket.priority,
+                        _json(ticket.fields),
+                        json.dumps(list(ticket.missing)),
+                        ticket.expected_response,
+                        ticket.created_at,
+                        ticket.created_at,
+                    ),
+                )
+                row = db.execute("SELECT * FROM tickets WHERE number = ?", (number,)).fetchone()
+                return _ticket(row)
+
+        return await self._run(create)
+
+    async def get_ticket(self, number: str) -> Ticket | None:
+        def get(db: sqlite3.Connection) -> Ticket | None:
+            row = db.execute("SELECT * FROM tickets WHERE number = ?", (number,)).fetchone()
+            return None if row is None else _ticket(row)
+
+        return await self._run(get)
+
+    async def list_tickets(self, status: str | None = None, limit: int = 100) -> list[Ticket]:
+        def select(db: sqlite3.Connection) -> list[Ticket]:
+            if status is None:
+                rows = db.execute(
+                    "SELECT * FROM tickets ORDER BY created_at DESC LIMIT ?", (limit,)
+                ).fetchall()
+            else:
+                rows = db.execute(
+                    "SELECT * FROM tickets WHERE status = ? ORDER BY created_at DESC LIMIT ?",
+                    (status, limit),
+                ).fetchall()
+            return [_ticket(row) for row in rows]
+
+        return await self._run(select)
+
+    async def tickets_for_visitor(self, visitor_id: str) -> list[Ticket]:
+        def select(db: sqlite3.Connection) -> list[Ticket]:
+            rows = db.execute(
+                "SELECT * FROM tickets WHERE visitor_id = ? ORDER BY created_at DESC",
+                (visitor_id,),
+            ).fetchall()
+            return [_ticket(row) for row in rows]
+
+        return await self._run(select)
+
+    async def touch_ticket(self, number: str, at: float) -> None:
+        def touch(db: sqlite3.Connection) -> None:
+            db.execute("UPDATE tickets SET updated_at = ? WHERE number = ?", (at, number))
+
+        await self._run(touch)
+
 
 class _transaction:
     """``BEGIN IMMEDIATE`` ... ``COMMIT``, or ``ROLLBACK`` on any exception."""
@@ -263,4 +359,22 @@ def _message(row: sqlite3.Row) -> StoredMessage:
         text=row["text"],
         at=row["at"],
         data=json.loads(row["data"]),
+    )
+
+
+def _ticket(row: sqlite3.Row) -> Ticket:
+    return Ticket(
+        number=row["number"],
+        conversation_id=row["conversation_id"],
+        visitor_id=row["visitor_id"],
+        status=row["status"],
+        service=row["service"],
+        title=row["title"],
+        language=row["language"],
+        priority=row["priority"],
+        fields=json.loads(row["fields"]),
+        missing=tuple(json.loads(row["missing"])),
+        expected_response=row["expected_response"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
     )

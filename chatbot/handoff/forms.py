@@ -1,0 +1,207 @@
+"""Ticket forms as data (``data/ticket_forms.yml``): fields, validation, answer parsing.
+
+Pure: what a field is, whether an answer fits it, and which fields the facts already
+given fill. The conversation around it lives in ``chatbot.engine.form_flow``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from chatbot.intents.entities import extract_entities
+from chatbot.text_normalise import fold, words
+
+__all__ = ["Field", "FormStep", "TicketForms", "parse_answer"]
+
+FieldKind = Literal["text", "choice", "yes_no"]
+Validation = Literal["domain", "email", "ip", "url", "time", "any"]
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    value: str
+    labels: Mapping[str, str]
+    #: lang -> folded word-start phrases customers type for this option
+    words: Mapping[str, tuple[tuple[str, ...], ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str
+    kind: FieldKind
+    validate: Validation
+    question: Mapping[str, str]
+    hint: Mapping[str, str]
+    label: Mapping[str, str]
+    options: tuple[Option, ...] = ()
+
+    def text(self, part: Mapping[str, str], lang: str) -> str:
+        return part.get(lang) or part.get("en") or self.name
+
+
+@dataclass(frozen=True, slots=True)
+class FormStep:
+    field: str
+    required: bool = True
+    first: bool = False
+    #: answer value -> phrase key said after that answer
+    notice: Mapping[str, str] | None = None
+
+
+def _texts(raw: Any) -> dict[str, str]:
+    return {str(k): str(v) for k, v in (raw or {}).items()}
+
+
+class TicketForms:
+    def __init__(
+        self, fields: Mapping[str, Field], forms: Mapping[str, tuple[FormStep, ...]]
+    ) -> None:
+        self.fields = dict(fields)
+        self.forms = dict(forms)
+        for service, steps in self.forms.items():
+            for step in steps:
+                if step.field not in self.fields:
+                    raise ValueError(f"form {service!r} uses unknown field {step.field!r}")
+        if "general" not in self.forms:
+            raise ValueError("ticket_forms.yml needs a 'general' form")
+
+    @classmethod
+    def load(cls, path: Path) -> TicketForms:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        fields: dict[str, Field] = {}
+        for name, raw in (data.get("fields") or {}).items():
+            options = tuple(
+                Option(
+                    value=str(value),
+                    labels=_texts(spec.get("label")),
+                    words={
+                        str(lang): tuple(tuple(words(str(w))) for w in items or [])
+                        for lang, items in (spec.get("words") or {}).items()
+                    },
+                )
+                for value, spec in (raw.get("options") or {}).items()
+            )
+            fields[str(name)] = Field(
+                name=str(name),
+                kind=raw.get("kind", "text"),
+                validate=raw.get("validate", "any"),
+                question=_texts(raw.get("question")),
+                hint=_texts(raw.get("hint")),
+                label=_texts(raw.get("label")),
+                options=options,
+            )
+        forms = {
+            str(service): tuple(
+                FormStep(
+                    field=str(step["field"]),
+                    required=bool(step.get("required", True)),
+                    first=bool(step.get("first", False)),
+                    notice={str(k): str(v) for k, v in (step.get("notice") or {}).items()} or None,
+                )
+                for step in steps or []
+            )
+            for service, steps in (data.get("forms") or {}).items()
+        }
+        return cls(fields, forms)
+
+    def form(self, service: str | None) -> tuple[FormStep, ...]:
+        return self.forms.get(service or "general") or self.forms["general"]
+
+    def step(self, service: str | None, field: str) -> FormStep | None:
+        return next((s for s in self.form(service) if s.field == field), None)
+
+
+def _matches_option(tokens: list[str], phrase: tuple[str, ...]) -> bool:
+    for start in range(len(tokens) - len(phrase) + 1):
+        if all(
+            tokens[start + i] == part if len(part) < 4 else tokens[start + i].startswith(part)
+            for i, part in enumerate(phrase)
+        ):
+            return True
+    return False
+
+
+def choose_option(field: Field, text: str, lang: str) -> str | None:
+    """The option a free answer names ("only outgoing", "samo odlazna"), if exactly one."""
+    tokens = words(text)
+    if not tokens:
+        return None
+    chosen = set()
+    for option in field.options:
+        if fold(text).strip() in {fold(v) for v in (option.value, *option.labels.values())}:
+            return option.value
+        for option_lang in dict.fromkeys((lang, "en")):
+            if any(_matches_option(tokens, p) for p in option.words.get(option_lang, ()) if p):
+                chosen.add(option.value)
+    if len(chosen) > 1 and "both" in chosen:  # "neither sends nor receives"
+        return "both"
+    return chosen.pop() if len(chosen) == 1 else None
+
+
+_URL = re.compile(r"^(https?://)?[^\s/]+\.[^\s/]+(/\S*)?$", re.IGNORECASE)
+
+
+def parse_answer(
+    field: Field, text: str, value: str | None, lang: str, times: list[str], yes_no: str | None
+) -> str | None:
+    """The field's value from an answer, or ``None`` when the answer does not fit.
+
+    ``times`` are the time expressions already read out of ``text``; ``yes_no`` is the
+    answer's reading as yes or no, if it is one.
+    """
+    if field.kind == "yes_no":
+        return yes_no
+    if field.kind == "choice":
+        if value is not None and any(o.value == value for o in field.options):
+            return value
+        return choose_option(field, text, lang)
+    text = text.strip()
+    if not text:
+        return None
+    found = extract_entities(text)
+    if field.validate == "domain":
+        return found["domain"][0] if found["domain"] else None
+    if field.validate == "email":
+        return found["email"][0] if found["email"] else None
+    if field.validate == "ip":
+        for token in re.split(r"[\s,;]+", text):
+            try:
+                return str(ipaddress.ip_address(token.strip("[]()")))
+            except ValueError:
+                continue
+        return found["ip"][0] if found["ip"] else None
+    if field.validate == "url":
+        if found["url"]:
+            return found["url"][0]
+        return text if _URL.match(text) else None
+    if field.validate == "time":
+        return times[0] if times else (text if len(words(text)) >= 1 else None)
+    return text
+
+
+def prefill(facts: Mapping[str, list[str]], fields: Mapping[str, Field]) -> dict[str, str]:
+    """Field values the facts already given answer (entity kind -> field)."""
+    mapping = {
+        "domain": "domain",
+        "email": "email_account",
+        "ip": "ip_address",
+        "url": "url",
+        "time": "started",
+        "mail_client": "email_client",
+        "os": "os",
+    }
+    values: dict[str, str] = {}
+    for kind, field in mapping.items():
+        if facts.get(kind) and field in fields:
+            values[field] = facts[kind][0]
+    codes = facts.get("error_code")
+    if codes and "error_message" in fields:
+        values["error_message"] = " ".join(codes)
+    return values
