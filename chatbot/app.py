@@ -60,7 +60,13 @@ def create_app(settings: Settings, *, engine: EngineContext | None = None) -> we
         app[keys.TOKENS] = VisitorTokens(secret)
 
         emitter = SocketEmitter(sio)
-        runner = TurnRunner(app[keys.STORE], app[keys.ENGINE], emitter, clock=app[keys.CLOCK])
+        runner = TurnRunner(
+            app[keys.STORE],
+            app[keys.ENGINE],
+            emitter,
+            clock=app[keys.CLOCK],
+            ticket_prefix=settings.ticket_prefix,
+        )
         app[keys.TURNS] = runner
         sio.register_namespace(CustomerNamespace(app, "/"))
         yield

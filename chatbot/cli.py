@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import logging
 import sys
@@ -36,6 +37,17 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--lang", choices=LANGUAGES, help="the widget locale to assume")
     ask.add_argument("--json", action="store_true", help="print JSON")
     _common(ask)
+    tickets = sub.add_parser("tickets", help="read tickets (works while the server runs)")
+    tickets_sub = tickets.add_subparsers(dest="tickets_command", required=True)
+    listing = tickets_sub.add_parser("list", help="newest first")
+    listing.add_argument("--status", help="open, in_progress, waiting, closed")
+    listing.add_argument("--limit", type=int, default=100)
+    listing.add_argument("--json", action="store_true")
+    _common(listing)
+    show = tickets_sub.add_parser("show", help="one ticket with its transcript")
+    show.add_argument("number")
+    show.add_argument("--json", action="store_true")
+    _common(show)
     return parser
 
 
@@ -133,14 +145,50 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _tickets(args: argparse.Namespace) -> int:
+    from chatbot.ticket_reports import list_tickets, show_ticket
+
+    settings = _settings(args)
+    if not settings.database_path.is_file():
+        sys.stderr.write(f"no database at {settings.database_path} (see --data-dir)\n")
+        return 2
+    if args.tickets_command == "list":
+        rows = asyncio.run(list_tickets(settings, args.status, args.limit))
+        if args.json:
+            sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        else:
+            for row in rows:
+                sys.stdout.write(
+                    f"{row['number']:<12} {row['status']:<11} {row['priority']:<8} "
+                    f"{row['language']}  {row['title']}\n"
+                )
+        return 0
+    ticket = asyncio.run(show_ticket(settings, args.number))
+    if ticket is None:
+        sys.stderr.write(f"no ticket {args.number}\n")
+        return 1
+    if args.json:
+        sys.stdout.write(json.dumps(ticket, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(f"{ticket['number']}  {ticket['title']}\n")
+        sys.stdout.write(f"status {ticket['status']}, priority {ticket['priority']}\n")
+        for name, value in ticket["fields"].items():
+            sys.stdout.write(f"  {name}: {value}\n")
+        for line in ticket["transcript"]:
+            sys.stdout.write(f"[{line['at']}] {line['from']}: {line['text']}\n")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    level = args.log_level or ("WARNING" if args.command == "ask" else "INFO")
+    level = args.log_level or ("INFO" if args.command == "serve" else "WARNING")
     logging.basicConfig(
         level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     if args.command == "serve":
         return _serve(args)
+    if args.command == "tickets":
+        return _tickets(args)
     try:
         return _ask(args)
     except BrokenPipeError:  # `chatbot ask ... | head`

@@ -6,6 +6,9 @@ import logging
 import time
 
 from chatbot.engine import EngineContext, Phrasebook
+from chatbot.handoff.forms import TicketForms
+from chatbot.handoff.support_hours import SupportHours
+from chatbot.handoff.tickets import TitleMaker
 from chatbot.intents.classifier import SERVICES, TrainingSet, load_training
 from chatbot.intents.language import LanguageIdentifier, sentences
 from chatbot.intents.understanding import Understander
@@ -99,6 +102,9 @@ def build_engine_context(settings: Settings) -> EngineContext:
         phrases=phrases,
         languages=languages,
         understander=understander,
+        forms=TicketForms.load(settings.content_dir / "ticket_forms.yml"),
+        titles=TitleMaker.load(settings.content_dir / "ticket_forms.yml"),
+        hours=SupportHours.load(settings.content_dir / "support_hours.yml"),
         company_name=settings.company_name,
         fallback_language="en",
         supported_languages=LANGUAGES,

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chatbot.engine.phrases import Phrasebook
+from chatbot.handoff.forms import TicketForms
+from chatbot.handoff.support_hours import SupportHours
+from chatbot.handoff.tickets import TitleMaker
 from chatbot.intents.language import LanguageIdentifier
 from chatbot.intents.understanding import Understander
 from chatbot.kb_search import KBIndex
@@ -18,6 +21,9 @@ class EngineContext:
     phrases: Phrasebook
     languages: LanguageIdentifier
     understander: Understander
+    forms: TicketForms
+    titles: TitleMaker
+    hours: SupportHours
     company_name: str = "Aurora Hosting"
     #: Knowledge-base confidence at or above which the top article is the answer.
     answer_threshold: float = 0.5

@@ -33,6 +33,8 @@ class _Language:
     words: Mapping[str, frozenset[str]]
     #: service code -> its name in this language
     services: Mapping[str, str]
+    date_format: str
+    status_names: Mapping[str, str]
 
 
 class Phrasebook:
@@ -59,6 +61,10 @@ class Phrasebook:
                     for kind, items in raw_words.items()
                 },
                 services={str(k): str(v) for k, v in (data.get("services") or {}).items()},
+                date_format=str(data.get("date_format") or "%Y-%m-%d %H:%M"),
+                status_names={
+                    str(k): str(v) for k, v in (data.get("ticket_status_names") or {}).items()
+                },
             )
         book = cls(languages)
         book._check()
@@ -87,6 +93,13 @@ class Phrasebook:
     def label(self, lang: str, key: str) -> str:
         language = self._languages.get(lang, self._languages[self.fallback])
         return language.labels.get(key) or self._languages[self.fallback].labels.get(key, key)
+
+    def date_format(self, lang: str) -> str:
+        return self._languages.get(lang, self._languages[self.fallback]).date_format
+
+    def status_name(self, lang: str, status: str) -> str:
+        language = self._languages.get(lang, self._languages[self.fallback])
+        return language.status_names.get(status) or status
 
     def service_label(self, lang: str, service: str) -> str:
         language = self._languages.get(lang, self._languages[self.fallback])
@@ -122,6 +135,16 @@ class Phrasebook:
             for lang, language in self._languages.items()
             if key in language.words.get(kind, frozenset())
         }
+
+    def contains(self, text: str, kind: str) -> bool:
+        """Whether any expression of ``kind`` (in any language) occurs in ``text``."""
+        padded = " " + " ".join(words(text)) + " "
+        return any(
+            f" {expression} " in padded
+            for language in self._languages.values()
+            for expression in language.words.get(kind, frozenset())
+            if expression
+        )
 
     def strip_leading(self, text: str, kind: str) -> str:
         """``"hi, my mail is down"`` -> ``"my mail is down"`` when ``hi`` is a greeting."""

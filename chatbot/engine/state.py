@@ -27,6 +27,14 @@ class ConversationState:
     facts: dict[str, list[str]] = field(default_factory=dict)
     #: Further requests of an earlier message, answered one at a time.
     pending_requests: tuple[str, ...] = ()
+    #: The service the conversation is about, once known.
+    service: str | None = None
+    #: The ticket form being filled (see ``chatbot.engine.form_flow``), if any.
+    form: dict[str, Any] | None = None
+    #: The customer called it urgent.
+    urgent: bool = False
+    #: An open ticket of theirs the bot offered to add to.
+    offered_ticket: str | None = None
     #: The last customer message (by seq) the engine has answered.
     processed_seq: int = 0
 

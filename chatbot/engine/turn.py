@@ -12,15 +12,35 @@ from datetime import datetime
 from typing import Literal
 
 from chatbot.engine.context import EngineContext
+from chatbot.engine.form_flow import (
+    AttachToTicket,
+    CreateTicket,
+    create_ticket,
+    handle_form,
+    start_form,
+)
 from chatbot.engine.language import choose_language
 from chatbot.engine.phrases import Phrasebook
 from chatbot.engine.state import ConversationState
+from chatbot.handoff.tickets import TicketSummary
 from chatbot.intents.classifier import Prediction
 from chatbot.intents.entities import without_entities
 from chatbot.kb_search import SearchResult
+from chatbot.redaction import REDACTED
 from chatbot.text_normalise import words
 
-__all__ = ["ArticleRef", "Ask", "Inbound", "Option", "Reply", "Turn", "Understanding", "turn"]
+__all__ = [
+    "Action",
+    "ArticleRef",
+    "Ask",
+    "Inbound",
+    "Option",
+    "Reply",
+    "Turn",
+    "Understanding",
+    "turn",
+    "yes_or_no",
+]
 
 AskKind = Literal["text", "choice", "yes_no"]
 SMALL_TALK = ("greeting", "thanks", "goodbye")
@@ -36,9 +56,11 @@ class Inbound:
     seq: int = 0
     #: The widget's locale, used only while the conversation has no language yet.
     locale: str | None = None
-    #: When the message was written (local time of the support team), for "since
-    #: yesterday"; ``None`` leaves time expressions unread.
+    #: When the message was written (timezone-aware), for "since yesterday" and the
+    #: expected answer time; ``None`` leaves time expressions unread.
     at: datetime | None = None
+    #: The customer's own tickets, newest first (the caller looks them up).
+    tickets: tuple[TicketSummary, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,12 +106,17 @@ class Understanding:
     search: SearchResult | None
 
 
+Action = CreateTicket | AttachToTicket
+
+
 @dataclass(frozen=True, slots=True)
 class Turn:
     replies: list[Reply]
     state: ConversationState
     understanding: Understanding
     answered_article: str | None = None
+    #: What the caller must do: open a ticket, add to one.
+    actions: tuple[Action, ...] = ()
 
 
 class _Turn:
@@ -102,6 +129,7 @@ class _Turn:
         self.intent: str | None = None
         self.search: SearchResult | None = None
         self.answered: str | None = None
+        self.actions: list[Action] = []
 
     @property
     def lang(self) -> str:
@@ -110,6 +138,9 @@ class _Turn:
     def say(self, key: str, ask: Ask | None = None, **values: str) -> None:
         values.setdefault("company", self.ctx.company_name)
         text = self.ctx.phrases.say(self.lang, key, **values)
+        self.replies.append(Reply(text=text, lang=self.lang, ask=ask))
+
+    def say_text(self, text: str, ask: Ask | None = None) -> None:
         self.replies.append(Reply(text=text, lang=self.lang, ask=ask))
 
     def yes_no(self, field_name: str) -> Ask:
@@ -140,6 +171,7 @@ class _Turn:
     ) -> None:
         """Search the knowledge base; answer, ask which service, or offer a ticket."""
         ctx = self.ctx
+        self.state = self.state.evolve(service=service or prediction.service or self.state.service)
         # Addresses and domain names are facts, not search words: "ana", "hr"...
         result = ctx.index.search(without_entities(query) or query, service=service)
         self.search = result
@@ -177,7 +209,7 @@ class _Turn:
         self.answer_query(text, self.ctx.understander.predict(text))
 
 
-def _yes_or_no(inbound: Inbound, phrases: Phrasebook) -> str | None:
+def yes_or_no(inbound: Inbound, phrases: Phrasebook) -> str | None:
     if inbound.value in ("yes", "no"):
         return inbound.value
     if phrases.matches(inbound.text, "yes"):
@@ -214,7 +246,7 @@ def _merge_facts(facts: dict[str, list[str]], found: dict[str, list[str]]) -> di
 
 def _settle_yes_no(t: _Turn, inbound: Inbound) -> bool:
     """Handle the answer to a pending yes/no question; False when it is not one."""
-    answer = _yes_or_no(inbound, t.ctx.phrases)
+    answer = yes_or_no(inbound, t.ctx.phrases)
     if answer is None:
         t.state = t.state.evolve(awaiting=None)
         return False
@@ -230,10 +262,17 @@ def _settle_yes_no(t: _Turn, inbound: Inbound) -> bool:
         t.say("solved_no")
         t.say("offer_ticket", ask=t.yes_no("open_ticket"))
         t.state = t.state.evolve(awaiting="open_ticket")
-    elif answer == "yes":
-        t.intent = "human_agent"
-        t.say("ticket_unavailable")
+    elif asked == "use_open_ticket" and answer == "yes" and t.state.offered_ticket:
+        t.actions.append(AttachToTicket(t.state.offered_ticket))
+        t.say("ticket_attached", ticket=t.state.offered_ticket)
+        t.state = t.state.evolve(offered_ticket=None)
         t.next_request()
+    elif asked == "use_open_ticket":
+        t.state = t.state.evolve(offered_ticket=None)
+        start_form(t, t.state.service, t.state.query or inbound.text)
+    elif answer == "yes":
+        t.intent = "problem"
+        offer_or_start_form(t, inbound)
     else:
         t.say("ticket_declined")
         t.next_request()
@@ -266,9 +305,27 @@ def turn(state: ConversationState, inbound: Inbound, ctx: EngineContext) -> Turn
             requests=requests,
             search=t.search,
         )
-        return Turn(t.replies, t.state, understanding, t.answered)
+        return Turn(t.replies, t.state, understanding, t.answered, tuple(t.actions))
 
-    if t.state.awaiting in ("solved", "open_ticket") and _settle_yes_no(t, inbound):
+    if REDACTED in inbound.text:
+        t.say("redacted_warning")
+    if ctx.phrases.contains(inbound.text, "urgent"):
+        t.state = t.state.evolve(urgent=True)
+    if t.state.form is not None:
+        if (
+            prediction is not None
+            and prediction.intent == "human_agent"
+            and (prediction.intent_confidence >= 0.8)
+        ):
+            t.intent = "human_agent"
+            t.say("form_human")
+            create_ticket(t, dict(t.state.form), inbound)
+            return done()
+        handle_form(t, inbound, entities, prediction)
+        return done()
+    if t.state.awaiting in ("solved", "open_ticket", "use_open_ticket") and _settle_yes_no(
+        t, inbound
+    ):
         return done()
     if t.state.awaiting == "service":
         service = _service_choice(inbound, ctx, t.lang)
@@ -293,10 +350,12 @@ def turn(state: ConversationState, inbound: Inbound, ctx: EngineContext) -> Turn
         t.say(kind)
         return done()
     if prediction.intent == "human_agent" and confident:
-        t.say("ticket_unavailable")
+        t.say("form_human")
+        if prediction.service and not t.state.service:
+            t.state = t.state.evolve(service=prediction.service)
+        handoff_now(t, inbound)
         return done()
-    if prediction.intent == "ticket_status" and (confident or entities.get("ticket")):
-        t.say("ticket_lookup_unavailable")
+    if follow_up(t, inbound, entities, prediction.intent == "ticket_status" and confident):
         return done()
 
     query = ctx.phrases.strip_leading(inbound.text, "greeting")
@@ -315,3 +374,62 @@ def turn(state: ConversationState, inbound: Inbound, ctx: EngineContext) -> Turn
         prediction = ctx.understander.predict(query)
     t.answer_query(query, prediction)
     return done()
+
+
+def offer_or_start_form(t: _Turn, inbound: Inbound) -> None:
+    """Open a ticket, unless the customer has an open one about the same service."""
+    service = t.state.service
+    for ticket in inbound.tickets:
+        if ticket.status != "closed" and service and ticket.service == service:
+            t.say(
+                "ticket_open_exists",
+                ask=t.yes_no("use_open_ticket"),
+                ticket=ticket.number,
+                title=ticket.title,
+            )
+            t.state = t.state.evolve(awaiting="use_open_ticket", offered_ticket=ticket.number)
+            return
+    start_form(t, service, t.state.query or inbound.text)
+
+
+def handoff_now(t: _Turn, inbound: Inbound) -> None:
+    """A human now: a ticket with what is known, the rest marked missing."""
+    fields = t.ctx.forms.fields
+    from chatbot.handoff.forms import prefill
+
+    values = prefill(t.state.facts, fields)
+    description = t.state.query or inbound.text
+    if description and REDACTED not in description:
+        values.setdefault("description", description)
+    form = {"service": t.state.service or "general", "values": values, "skipped": []}
+    create_ticket(t, form, inbound)
+
+
+def follow_up(
+    t: _Turn, inbound: Inbound, entities: dict[str, list[str]], asks_status: bool
+) -> bool:
+    """A ticket number in the message: its status, or the message added to it."""
+    numbers = entities.get("ticket") or []
+    mine = {ticket.number: ticket for ticket in inbound.tickets}
+    if not numbers:
+        if asks_status and inbound.tickets:
+            latest = inbound.tickets[0]
+            status = t.ctx.phrases.status_name(t.lang, latest.status)
+            t.intent = "ticket_status"
+            t.say("ticket_status", ticket=latest.number, title=latest.title, status=status)
+            return True
+        return False
+    number = numbers[0]
+    t.intent = "ticket_status"
+    ticket = mine.get(number)
+    if ticket is None:
+        # Never confirm or deny that someone else's ticket exists.
+        t.say("ticket_not_found", ticket=number)
+        return True
+    if asks_status:
+        status = t.ctx.phrases.status_name(t.lang, ticket.status)
+        t.say("ticket_status", ticket=number, title=ticket.title, status=status)
+    else:
+        t.actions.append(AttachToTicket(number))
+        t.say("ticket_attached", ticket=number)
+    return True

@@ -58,6 +58,9 @@ class NewTicket:
     missing: tuple[str, ...]
     expected_response: str | None
     created_at: float
+    #: What caused it (conversation and message): creating the same source twice
+    #: returns the first ticket.
+    source: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +118,8 @@ class Store(Protocol):
     ) -> list[StoredMessage]: ...
 
     async def create_ticket(self, ticket: NewTicket, prefix: str) -> Ticket:
-        """Store a ticket under the next free number (``<prefix>-<n>``), atomically."""
+        """Store a ticket under the next free number (``<prefix>-<n>``), atomically; a
+        ticket with the same ``source`` is returned instead of a second one."""
 
     async def get_ticket(self, number: str) -> Ticket | None: ...
 

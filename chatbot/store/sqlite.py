@@ -68,7 +68,8 @@ MIGRATIONS: tuple[str, ...] = (
         missing TEXT NOT NULL,
         expected_response TEXT,
         created_at REAL NOT NULL,
-        updated_at REAL NOT NULL
+        updated_at REAL NOT NULL,
+        source TEXT NOT NULL UNIQUE
     );
     CREATE INDEX tickets_by_visitor ON tickets (visitor_id, created_at);
     CREATE INDEX tickets_by_status ON tickets (status, created_at);
@@ -251,13 +252,19 @@ class SQLiteStore:
     async def create_ticket(self, ticket: NewTicket, prefix: str) -> Ticket:
         def create(db: sqlite3.Connection) -> Ticket:
             with _transaction(db):
+                existing = db.execute(
+                    "SELECT * FROM tickets WHERE source = ?", (ticket.source,)
+                ).fetchone()
+                if existing is not None:
+                    return _ticket(existing)
                 db.execute("UPDATE counters SET value = value + 1 WHERE name = 'ticket'")
                 value = db.execute("SELECT value FROM counters WHERE name = 'ticket'").fetchone()
                 number = f"{prefix}-{value[0]}"
                 db.execute(
                     "INSERT INTO tickets (number, conversation_id, visitor_id, status, service,"
                     " title, language, priority, fields, missing, expected_response,"
-                    " created_at, updated_at) VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " created_at, updated_at, source)"
+                    " VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         number,
                         ticket.conversation_id,
@@ -271,6 +278,7 @@ class SQLiteStore:
                         ticket.expected_response,
                         ticket.created_at,
                         ticket.created_at,
+                        ticket.source,
                     ),
                 )
                 row = db.execute("SELECT * FROM tickets WHERE number = ?", (number,)).fetchone()

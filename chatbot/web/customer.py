@@ -26,9 +26,10 @@ from chatbot.protocol import (
     parse_message,
     parse_typing,
 )
+from chatbot.redaction import redact
 from chatbot.settings import LANGUAGES
-from chatbot.store import NewMessage, StoredMessage
-from chatbot.web.wire import wire_message
+from chatbot.store import NewMessage, StoredMessage, Ticket
+from chatbot.web.wire import wire_message, wire_ticket
 
 __all__ = ["CustomerNamespace", "SocketEmitter", "conversation_room"]
 
@@ -118,11 +119,15 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         message = parse_message(data, settings.max_message_chars)
         session = await self._session(sid)
         conversation_id = session["conversation_id"]
-        extra = {"value": message.value} if message.value else {}
+        extra: dict[str, Any] = {"value": message.value} if message.value else {}
+        # Secrets never reach the database: "my password is ..." is stored redacted.
+        text, redacted = redact(message.text)
+        if redacted:
+            extra["redacted"] = True
         new = NewMessage(
             id=message.id,
             sender="customer",
-            text=message.text,
+            text=text,
             at=self.app[keys.CLOCK](),
             data=extra,
         )
@@ -178,3 +183,7 @@ class SocketEmitter:
     async def typing(self, conversation_id: str, on: bool) -> None:
         room = conversation_room(conversation_id)
         await self.sio.emit("typing", {"from": "bot", "on": on}, room=room, namespace="/")
+
+    async def ticket(self, conversation_id: str, ticket: Ticket) -> None:
+        room = conversation_room(conversation_id)
+        await self.sio.emit("ticket", wire_ticket(ticket), room=room, namespace="/")

@@ -13,11 +13,14 @@ import logging
 import time
 import weakref
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from chatbot.engine import ConversationState, EngineContext, Inbound, turn
+from chatbot.engine.form_flow import AttachToTicket, CreateTicket
 from chatbot.errors import ChatbotError
-from chatbot.store import NewMessage, Store, StoredMessage
+from chatbot.handoff.tickets import TicketSummary
+from chatbot.store import Conversation, NewMessage, NewTicket, Store, StoredMessage, Ticket
 from chatbot.web.wire import reply_data
 
 __all__ = ["Emitter", "TurnRunner"]
@@ -32,6 +35,8 @@ class Emitter(Protocol):
 
     async def typing(self, conversation_id: str, on: bool) -> None: ...
 
+    async def ticket(self, conversation_id: str, ticket: Ticket) -> None: ...
+
 
 class TurnRunner:
     def __init__(
@@ -40,7 +45,9 @@ class TurnRunner:
         engine: EngineContext,
         emit: Emitter,
         clock: Callable[[], float] = time.time,
+        ticket_prefix: str = "HS",
     ) -> None:
+        self._prefix = ticket_prefix
         self._store = store
         self._engine = engine
         self._emit = emit
@@ -86,32 +93,63 @@ class TurnRunner:
             return
         await self._emit.typing(conversation_id, True)
         try:
-            await self._answer(conversation_id, state, pending, locale)
+            await self._answer(conversation, state, pending, locale)
         finally:
             await self._emit.typing(conversation_id, False)
 
     async def _answer(
         self,
-        conversation_id: str,
+        conversation: Conversation,
         state: ConversationState,
         pending: list[StoredMessage],
         locale: str | None,
     ) -> None:
+        conversation_id = conversation.id
         for message in pending:
             value = message.data.get("value")
+            tickets = await self._store.tickets_for_visitor(conversation.visitor_id)
             inbound = Inbound(
                 text=message.text,
                 value=value if isinstance(value, str) else None,
                 seq=message.seq,
                 locale=locale,
+                at=datetime.fromtimestamp(message.at, UTC),
+                tickets=tuple(
+                    TicketSummary(t.number, t.status, t.title, t.service) for t in tickets
+                ),
             )
             result = turn(state, inbound, self._engine)
             now = self._clock()
+            created: list[Ticket] = []
+            for action in result.actions:
+                if isinstance(action, CreateTicket):
+                    draft = action.draft
+                    created.append(
+                        await self._store.create_ticket(
+                            NewTicket(
+                                conversation_id=conversation_id,
+                                visitor_id=conversation.visitor_id,
+                                service=draft.service,
+                                title=draft.title,
+                                language=draft.language,
+                                priority=draft.priority,
+                                fields=dict(draft.fields),
+                                missing=draft.missing,
+                                expected_response=draft.expected_response,
+                                created_at=now,
+                                source=f"{conversation_id}#{message.seq}",
+                            ),
+                            self._prefix,
+                        )
+                    )
+                elif isinstance(action, AttachToTicket):
+                    await self._store.touch_ticket(action.number, now)
+            number = created[0].number if created else ""
             replies = [
                 NewMessage(
                     id=f"#b{message.seq}.{i}",
                     sender="bot",
-                    text=reply.text,
+                    text=reply.text.replace("{ticket}", number) if number else reply.text,
                     at=now,
                     data=reply_data(reply),
                 )
@@ -124,9 +162,11 @@ class TurnRunner:
                 language=result.state.language,
             )
             state = result.state
-            fresh = [m for m, created in stored if created]
+            fresh = [m for m, was_created in stored if was_created]
             if fresh:
                 await self._emit.messages(conversation_id, fresh)
+            for ticket in created:
+                await self._emit.ticket(conversation_id, ticket)
 
     def stats(self) -> dict[str, Any]:
         return {"turns_in_flight": len(self._tasks)}

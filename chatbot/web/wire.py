@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chatbot.engine import Reply
-from chatbot.store import StoredMessage
+from chatbot.store import StoredMessage, Ticket
 
-__all__ = ["iso_time", "reply_data", "wire_message"]
+__all__ = ["iso_time", "reply_data", "wire_message", "wire_ticket"]
 
 
 def iso_time(at: float) -> str:
@@ -45,7 +45,18 @@ def wire_message(message: StoredMessage) -> dict[str, Any]:
         "text": message.text,
         "at": iso_time(message.at),
     }
-    for key in ("lang", "articles", "ask", "value"):
+    for key in ("lang", "articles", "ask", "value", "redacted"):
         if key in message.data:
             payload[key] = message.data[key]
     return payload
+
+
+def wire_ticket(ticket: Ticket) -> dict[str, Any]:
+    """The ``ticket`` event: what the customer may see of their ticket."""
+    return {
+        "number": ticket.number,
+        "status": ticket.status,
+        "priority": ticket.priority,
+        "title": ticket.title,
+        "expected_response": ticket.expected_response,
+    }
