@@ -34,6 +34,7 @@ class ChatClient:
         self.url = url
         self.sio = socketio.AsyncClient(reconnection=False)
         self.received: list[dict[str, Any]] = []
+        self.tickets: list[dict[str, Any]] = []
         self.session: dict[str, Any] | None = None
         self.refused: Any = None
         self._session_event = asyncio.Event()
@@ -43,6 +44,7 @@ class ChatClient:
         self.sio.on("message", self._on_message)
         self.sio.on("typing", self._on_typing)
         self.sio.on("connect_error", self._on_connect_error)
+        self.sio.on("ticket", self._on_ticket)
 
     async def _on_session(self, data: dict[str, Any]) -> None:
         self.session = data
@@ -56,6 +58,9 @@ class ChatClient:
     async def _on_typing(self, data: dict[str, Any]) -> None:
         if data.get("from") == "bot" and data.get("on") is False:
             self._turn_done.put_nowait(None)
+
+    async def _on_ticket(self, data: dict[str, Any]) -> None:
+        self.tickets.append(data)
 
     async def _on_connect_error(self, data: Any) -> None:
         self.refused = data

@@ -1,0 +1,181 @@
+"""Collecting a ticket over a real socket, then reading it with ``chatbot tickets``."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from aiohttp.test_utils import TestServer
+
+from chatbot import keys
+from tests.fixtures import ChatClient, ServerFactory, server_url
+
+FIRST_MESSAGES = {
+    "en": "Sending from ana@cvjecarna.hr fails since yesterday afternoon with error 550, only outgoing mail",
+    "nb": "Siden i går ettermiddag får jeg feil 550 når jeg sender fra post@kafebar.no, bare utgående e-post",
+    "hr": "od jučer popodne ne mogu slati mailove s ana@cvjecarna.hr, greška 550, samo odlazna",
+    "fi": "Eilen illasta asti posti ei lähde osoitteesta matti@virtanen.fi, virhe 550, vain lähtevät",
+    "ru": "со вчерашнего дня не уходят письма с info@pekarnya.ru, ошибка 550, только исходящая почта",
+    "hu": "tegnap délután óta nem megy ki a levél a pista@kisbolt.hu címről, 550-es hiba, csak a kimenő",
+}
+GIVEN = {"domain", "email_account", "email_direction", "started", "error_message"}
+TEXT_ANSWERS = {"email_client": "Thunderbird", "os": "Linux", "description": "it just fails"}
+
+
+async def fill_form(client: ChatClient, replies: list[dict[str, Any]]) -> list[str]:
+    """Answer every question the bot asks (as a customer with buttons would)."""
+    asked: list[str] = []
+    for _ in range(20):
+        ask = replies[-1].get("ask") if replies else None
+        if ask is None:
+            return asked
+        field = ask["field"]
+        if field not in ("solved", "open_ticket", "confirm"):
+            asked.append(field)
+        if field == "solved":
+            replies = await client.say("no", value="no")
+        elif ask["kind"] in ("yes_no", "choice"):
+            option = ask["options"][0]
+            replies = await client.say(option["label"], value=option["value"])
+        else:
+            replies = await client.say(TEXT_ANSWERS.get(field, "example.com"))
+    raise AssertionError(f"the form never ended: {asked}")
+
+
+def tickets_cli(data_dir: Path, *args: str) -> Any:
+    done = subprocess.run(
+        [sys.executable, "-m", "chatbot", "tickets", *args, "--json", "--data-dir", str(data_dir)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("lang", list(FIRST_MESSAGES))
+async def test_a_customer_who_gave_every_fact_is_not_asked_for_it_again(
+    make_server: ServerFactory, tmp_path: Path, lang: str
+) -> None:
+    data_dir = tmp_path / "data"
+    server = await make_server(data_dir=data_dir)
+    client = ChatClient(server_url(server))
+    await client.connect(locale=lang)
+    first = await client.say(FIRST_MESSAGES[lang])
+    asked = await fill_form(client, first)
+    assert not GIVEN & set(asked), asked
+    assert {"webmail_works", "permission"} <= set(asked)
+
+    [event] = client.tickets
+    assert re.fullmatch(r"HS-\d{6}", event["number"])
+    assert event["status"] == "open"
+    assert event["title"].startswith("Outgoing mail fails for ")
+    assert "550" in event["title"]
+    last = client.received[-1]
+    assert event["number"] in last["text"] and last["lang"] == lang
+    await client.disconnect()
+
+    ticket = tickets_cli(data_dir, "show", event["number"])
+    fields = ticket["fields"]
+    assert fields["email_direction"] == "outgoing"
+    assert "550" in fields["error_message"]
+    assert fields["email_account"] in FIRST_MESSAGES[lang]
+    assert fields["domain"] == fields["email_account"].split("@")[1]
+    yesterday = (datetime.now(ZoneInfo("Europe/Oslo")) - timedelta(days=1)).date()
+    assert fields["started"].startswith(yesterday.isoformat())
+    assert fields["email_client"] == "Thunderbird"
+    assert ticket["language"] == lang and ticket["service"] == "email"
+    assert ticket["transcript"][0]["text"] == FIRST_MESSAGES[lang]
+    assert [t["number"] for t in tickets_cli(data_dir, "list")] == [event["number"]]
+
+
+async def test_a_wrong_answer_is_asked_again_with_a_hint_and_can_be_corrected(
+    chat_server: TestServer,
+) -> None:
+    client = ChatClient(server_url(chat_server))
+    await client.connect()
+    await client.say("my website is down and shows nothing")
+    replies = await client.say("no", value="no")
+    if replies[-1]["ask"]["field"] == "open_ticket":
+        replies = await client.say("yes", value="yes")
+    assert replies[-1]["ask"]["field"] == "reachable_elsewhere"  # asked first
+    replies = await client.say("No", value="no")
+    assert replies[-1]["ask"]["field"] == "domain"
+    again = await client.say("my site")
+    assert again[-1]["ask"]["field"] == "domain"
+    assert "example.com" in again[0]["text"]  # the hint
+    replies = await client.say("it is cvjecarna.hr")
+    assert replies[-1]["ask"]["field"] != "domain"
+    replies = await client.say("actually the domain is kafebar.no")
+    store = chat_server.app[keys.STORE]
+    assert client.session is not None
+    conversation = await store.get_conversation(client.session["conversation_id"])
+    assert (
+        conversation is not None and conversation.state["form"]["values"]["domain"] == "kafebar.no"
+    )
+
+
+async def test_a_site_that_works_from_another_network_is_explained_not_ticketed(
+    chat_server: TestServer,
+) -> None:
+    client = ChatClient(server_url(chat_server))
+    await client.connect()
+    await client.say("my website is down and shows nothing")
+    replies = await client.say("no", value="no")
+    if replies[-1]["ask"]["field"] == "open_ticket":
+        replies = await client.say("yes", value="yes")
+    replies = await client.say("yes", value="yes")  # it works on mobile data
+    assert replies[-1]["ask"]["field"] == "still_open"
+    replies = await client.say("no", value="no")
+    assert client.tickets == []
+    assert not replies[-1].get("ask")
+
+
+async def test_asking_for_a_human_opens_a_ticket_at_once(chat_server: TestServer) -> None:
+    client = ChatClient(server_url(chat_server))
+    await client.connect()
+    await client.say("I want to talk to a real person about kafebar.no")
+    [event] = client.tickets
+    assert re.fullmatch(r"HS-\d+", event["number"])
+
+
+async def test_a_password_is_never_stored_and_the_customer_is_warned(
+    chat_server: TestServer,
+) -> None:
+    client = ChatClient(server_url(chat_server))
+    await client.connect(locale="hr")
+    replies = await client.say("ne mogu se prijaviti u webmail, moja lozinka je Tajna2024!")
+    assert "lozink" in replies[0]["text"].lower()
+    history = (await client.call("history", {"after": 0}))["messages"]
+    stored = history[0]
+    assert "Tajna2024" not in stored["text"] and "[redacted]" in stored["text"]
+    assert stored["redacted"] is True
+    store = chat_server.app[keys.STORE]
+    assert client.session is not None
+    raw = await store.messages_after(client.session["conversation_id"], 0, 10)
+    assert all("Tajna2024" not in m.text for m in raw)
+
+
+async def test_status_of_my_ticket_and_never_of_someone_elses(chat_server: TestServer) -> None:
+    owner = ChatClient(server_url(chat_server))
+    await owner.connect()
+    await owner.say("I want to talk to a human about my invoice")
+    [event] = owner.tickets
+    number = event["number"]
+    replies = await owner.say(f"what is the status of {number}?")
+    assert number in replies[0]["text"] and event["title"] in replies[0]["text"]
+    stranger = ChatClient(server_url(chat_server))
+    await stranger.connect()
+    replies = await stranger.say(f"what is the status of {number}?")
+    assert event["title"] not in replies[0]["text"]
+    assert number in replies[0]["text"]  # "I can't find HS-... among your tickets"
+    added = await owner.say(f"about {number}: I also get error 554 now")
+    assert number in added[0]["text"]
+    assert len(owner.tickets) == 1  # added to the ticket, not a new one
