@@ -6,6 +6,7 @@ import logging
 import time
 
 from chatbot.engine import EngineContext, Phrasebook
+from chatbot.handoff.account_actions import AccountActions
 from chatbot.handoff.forms import TicketForms
 from chatbot.handoff.support_hours import SupportHours
 from chatbot.handoff.tickets import TitleMaker
@@ -105,6 +106,7 @@ def build_engine_context(settings: Settings) -> EngineContext:
         forms=TicketForms.load(settings.content_dir / "ticket_forms.yml"),
         titles=TitleMaker.load(settings.content_dir / "ticket_forms.yml"),
         hours=SupportHours.load(settings.content_dir / "support_hours.yml"),
+        account_actions=AccountActions.load(settings.content_dir / "account_actions.yml"),
         company_name=settings.company_name,
         fallback_language="en",
         supported_languages=LANGUAGES,

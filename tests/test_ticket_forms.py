@@ -179,3 +179,37 @@ async def test_status_of_my_ticket_and_never_of_someone_elses(chat_server: TestS
     added = await owner.say(f"about {number}: I also get error 554 now")
     assert number in added[0]["text"]
     assert len(owner.tickets) == 1  # added to the ticket, not a new one
+
+
+async def test_two_problems_in_one_message_become_two_tickets(chat_server: TestServer) -> None:
+    client = ChatClient(server_url(chat_server))
+    await client.connect()
+    first = await client.say(
+        "ana@cvjecarna.hr cannot send mail since yesterday, error 550. "
+        "Also our cloud server web-01 at 185.20.1.7 is not responding"
+    )
+    await fill_form(client, first)
+    assert len(client.tickets) == 2, client.tickets
+    titles = sorted(t["title"] for t in client.tickets)
+    assert titles[0].startswith("Cloud server") and "185.20.1.7" in titles[0]
+    assert titles[1].startswith("Outgoing mail fails for ana@cvjecarna.hr")
+    assert len({t["number"] for t in client.tickets}) == 2
+
+
+async def test_a_second_ticket_for_the_same_problem_is_offered_the_open_one(
+    chat_server: TestServer,
+) -> None:
+    client = ChatClient(server_url(chat_server))
+    await client.connect()
+    await fill_form(client, await client.say("ana@cvjecarna.hr cannot send mail, error 550"))
+    [first] = client.tickets
+    await client.say("thanks")
+    replies = await client.say("mail from ana@cvjecarna.hr still fails with 550")
+    if replies[-1]["ask"]["field"] == "solved":
+        replies = await client.say("no", value="no")
+    replies = await client.say("yes", value="yes")
+    assert replies[-1]["ask"]["field"] == "use_open_ticket"
+    assert first["number"] in replies[-1]["text"]
+    replies = await client.say("yes", value="yes")
+    assert first["number"] in replies[-1]["text"]
+    assert len(client.tickets) == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chatbot.engine.phrases import Phrasebook
+from chatbot.handoff.account_actions import AccountActions
 from chatbot.handoff.forms import TicketForms
 from chatbot.handoff.support_hours import SupportHours
 from chatbot.handoff.tickets import TitleMaker
@@ -24,6 +25,7 @@ class EngineContext:
     forms: TicketForms
     titles: TitleMaker
     hours: SupportHours
+    account_actions: AccountActions
     company_name: str = "Aurora Hosting"
     #: Knowledge-base confidence at or above which the top article is the answer.
     answer_threshold: float = 0.5

@@ -157,17 +157,8 @@ def _side_answer(t: _Turn, inbound: Inbound, prediction: Prediction) -> bool:
     result = t.ctx.index.search(inbound.text)
     if result.top is None or result.confidence < t.ctx.answer_threshold:
         return False
-    article = t.ctx.index.kb.translation(result.top.article_id, t.lang, t.ctx.fallback_language)
-    if article is None:
-        return False
-    from chatbot.engine.turn import ArticleRef, Reply
-
-    ref = ArticleRef(article.id, article.lang, article.title, article.summary, article.url)
-    intro = t.ctx.phrases.say(t.lang, "article_intro")
-    text = f"{intro}\n\n{article.title}\n{article.summary}"
-    t.replies.append(Reply(text=text, lang=t.lang, articles=(ref,)))
     t.search = result
-    return True
+    return t.article_card(result.top.article_id)
 
 
 def create_ticket(t: _Turn, form: dict[str, Any], inbound: Inbound) -> None:

@@ -61,6 +61,8 @@ class Inbound:
     at: datetime | None = None
     #: The customer's own tickets, newest first (the caller looks them up).
     tickets: tuple[TicketSummary, ...] = ()
+    #: A verified identity whose role on the account is owner (portal login).
+    verified_owner: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +150,8 @@ class _Turn:
         options = (Option("yes", label(self.lang, "yes")), Option("no", label(self.lang, "no")))
         return Ask(field=field_name, kind="yes_no", options=options)
 
-    def answer_article(self, article_id: str, query: str) -> bool:
+    def article_card(self, article_id: str) -> bool:
+        """Show one article in the conversation language (or English, saying so)."""
         ctx = self.ctx
         article = ctx.index.kb.translation(article_id, self.lang, ctx.fallback_language)
         if article is None:
@@ -159,10 +162,15 @@ class _Turn:
         ref = ArticleRef(article.id, article.lang, article.title, article.summary, article.url)
         text = f"{intro}\n\n{article.title}\n{article.summary}"
         self.replies.append(Reply(text=text, lang=self.lang, articles=(ref,)))
+        return True
+
+    def answer_article(self, article_id: str, query: str) -> bool:
+        if not self.article_card(article_id):
+            return False
         self.say("ask_solved", ask=self.yes_no("solved"))
-        self.answered = article.id
+        self.answered = article_id
         self.state = self.state.evolve(
-            awaiting="solved", article_id=article.id, query=query, misses=0
+            awaiting="solved", article_id=article_id, query=query, misses=0
         )
         return True
 
@@ -358,6 +366,13 @@ def turn(state: ConversationState, inbound: Inbound, ctx: EngineContext) -> Turn
     if follow_up(t, inbound, entities, prediction.intent == "ticket_status" and confident):
         return done()
 
+    action = ctx.account_actions.match(inbound.text)
+    if action is not None and not inbound.verified_owner:
+        # Owner-only: general information and how the owner authorises it, no ticket.
+        t.say("account_owner_only")
+        if action.article is not None:
+            t.article_card(action.article)
+        return done()
     query = ctx.phrases.strip_leading(inbound.text, "greeting")
     if prediction.intent == "out_of_scope" and confident:
         result = ctx.index.search(query)

@@ -16,7 +16,7 @@ from typing import Any, Literal
 import yaml
 
 from chatbot.intents.entities import extract_entities
-from chatbot.text_normalise import fold, words
+from chatbot.text_normalise import contains_phrase, fold, words
 
 __all__ = ["Field", "FormStep", "TicketForms", "parse_answer"]
 
@@ -118,16 +118,6 @@ class TicketForms:
         return next((s for s in self.form(service) if s.field == field), None)
 
 
-def _matches_option(tokens: list[str], phrase: tuple[str, ...]) -> bool:
-    for start in range(len(tokens) - len(phrase) + 1):
-        if all(
-            tokens[start + i] == part if len(part) < 4 else tokens[start + i].startswith(part)
-            for i, part in enumerate(phrase)
-        ):
-            return True
-    return False
-
-
 def choose_option(field: Field, text: str, lang: str) -> str | None:
     """The option a free answer names ("only outgoing", "samo odlazna"), if exactly one."""
     tokens = words(text)
@@ -138,7 +128,11 @@ def choose_option(field: Field, text: str, lang: str) -> str | None:
         if fold(text).strip() in {fold(v) for v in (option.value, *option.labels.values())}:
             return option.value
         for option_lang in dict.fromkeys((lang, "en")):
-            if any(_matches_option(tokens, p) for p in option.words.get(option_lang, ()) if p):
+            if any(
+                contains_phrase(tokens, p, whole_below=4)
+                for p in option.words.get(option_lang, ())
+                if p
+            ):
                 chosen.add(option.value)
     if len(chosen) > 1 and "both" in chosen:  # "neither sends nor receives"
         return "both"

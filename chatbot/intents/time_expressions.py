@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from chatbot.text_normalise import words
+from chatbot.text_normalise import phrase_at, words
 
 __all__ = ["TimeLexicon", "TimeReader"]
 
@@ -62,20 +62,10 @@ class TimeLexicon:
         )
 
 
-def _match_at(tokens: Sequence[str], start: int, phrase: Phrase) -> bool:
-    if not phrase or start + len(phrase) > len(tokens):
-        return False
-    # Short entries ("с", "и", "kl") are whole words; longer ones match word starts.
-    return all(
-        tokens[start + i] == part if len(part) < 3 else tokens[start + i].startswith(part)
-        for i, part in enumerate(phrase)
-    )
-
-
 def _longest(tokens: Sequence[str], start: int, phrases: Any) -> Phrase | None:
     best: Phrase | None = None
     for phrase in phrases:
-        if _match_at(tokens, start, phrase) and (best is None or len(phrase) > len(best)):
+        if phrase_at(tokens, start, phrase) and (best is None or len(phrase) > len(best)):
             best = phrase
     return best
 
