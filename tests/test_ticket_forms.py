@@ -213,3 +213,27 @@ async def test_a_second_ticket_for_the_same_problem_is_offered_the_open_one(
     replies = await client.say("yes", value="yes")
     assert first["number"] in replies[-1]["text"]
     assert len(client.tickets) == 1
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "article"),
+    [
+        ("en", "I want to cancel my hosting at the end of the month", "billing-cancel"),
+        ("hr", "želim otkazati hosting", "billing-cancel"),
+        ("fi", "haluan irtisanoa palvelun", "billing-cancel"),
+        ("ru", "хочу отказаться от хостинга", "billing-cancel"),
+        ("hu", "le szeretném mondani a tárhelyet", "billing-cancel"),
+        ("nb", "jeg vil si opp webhotellet", "billing-cancel"),
+        ("en", "please reset my 2FA, I lost my phone", "control-panel-login"),
+    ],
+)
+async def test_an_anonymous_visitor_gets_general_information_on_owner_only_requests(
+    chat_server: TestServer, lang: str, text: str, article: str
+) -> None:
+    client = ChatClient(server_url(chat_server))
+    await client.connect(locale=lang)
+    replies = await client.say(text)
+    assert replies[0]["lang"] == lang and not replies[0].get("articles")
+    assert [m["articles"][0]["id"] for m in replies if m.get("articles")] == [article]
+    assert not any(m.get("ask") for m in replies)
+    assert client.tickets == []
