@@ -41,6 +41,8 @@ _LOCALE_ALIASES = {"no": "nb", "nn": "nb", "nob": "nb", "hrv": "hr", "fin": "fi"
 class ConnectAuth:
     visitor_token: str | None
     locale: str | None
+    #: The customer portal's signed identity (JWT), for logged-in customers.
+    user_token: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +90,12 @@ def parse_auth(raw: Any, supported: tuple[str, ...]) -> ConnectAuth:
     data = _require_object(raw, "auth")
     token = _optional_str(data, "visitor_token", _MAX_TOKEN)
     locale = _optional_str(data, "locale", 35)
-    return ConnectAuth(visitor_token=token or None, locale=normalise_locale(locale, supported))
+    user_token = _optional_str(data, "user_token", 4096)
+    return ConnectAuth(
+        visitor_token=token or None,
+        locale=normalise_locale(locale, supported),
+        user_token=user_token or None,
+    )
 
 
 def parse_message(raw: Any, max_chars: int) -> InboundMessage:

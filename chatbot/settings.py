@@ -31,6 +31,9 @@ class Settings:
     kb_dir: Path | None = None
     #: Signs visitor tokens. When empty, a random key is created in the data dir.
     secret: str = ""
+    #: Shared with the customer portal, which signs logged-in customers' identities
+    #: (JWT, HS256). Empty: verified identities are refused.
+    identity_secret: str = ""
     company_name: str = "Aurora Hosting"
     #: Ticket numbers look like ``HS-104233``.
     ticket_prefix: str = "HS"
@@ -70,6 +73,8 @@ class Settings:
             values["model_cache"] = Path(os.environ["CHATBOT_MODEL_CACHE"])
         if "CHATBOT_TICKET_PREFIX" in os.environ:
             values["ticket_prefix"] = os.environ["CHATBOT_TICKET_PREFIX"]
+        if "CHATBOT_IDENTITY_SECRET" in os.environ:
+            values["identity_secret"] = os.environ["CHATBOT_IDENTITY_SECRET"]
         if "CHATBOT_COMPANY_NAME" in os.environ:
             values["company_name"] = os.environ["CHATBOT_COMPANY_NAME"]
         if origins := _env_list("CHATBOT_CORS_ORIGINS"):

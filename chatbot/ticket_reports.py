@@ -23,7 +23,7 @@ def ticket_record(ticket: Ticket) -> dict[str, Any]:
         "fields": dict(ticket.fields),
         "missing": list(ticket.missing),
         "expected_response": ticket.expected_response,
-        "customer": {"visitor_id": ticket.visitor_id},
+        "customer": {"visitor_id": ticket.visitor_id, **dict(ticket.customer)},
         "conversation_id": ticket.conversation_id,
         "created_at": iso_time(ticket.created_at),
         "updated_at": iso_time(ticket.updated_at),

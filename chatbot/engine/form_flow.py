@@ -18,6 +18,7 @@ from chatbot.redaction import REDACTED
 
 if TYPE_CHECKING:
     from chatbot.engine.turn import Inbound, _Turn
+    from chatbot.identity import Identity
     from chatbot.intents.classifier import Prediction
 
 __all__ = ["AttachToTicket", "CreateTicket", "handle_form", "start_form"]
@@ -63,10 +64,10 @@ def _choice_prefill(t: _Turn, form: dict[str, Any], text: str) -> None:
                 form["values"][step.field] = chosen
 
 
-def start_form(t: _Turn, service: str | None, text: str) -> None:
+def start_form(t: _Turn, service: str | None, text: str, identity: Identity | None = None) -> None:
     """Begin the ticket for ``service`` with everything the conversation already told."""
     fields = t.ctx.forms.fields
-    values = prefill(t.state.facts, fields)
+    values = prefill(t.state.facts, fields, identity)
     if text and REDACTED not in text:
         values.setdefault("description", text)
     form: dict[str, Any] = {
@@ -167,12 +168,16 @@ def create_ticket(t: _Turn, form: dict[str, Any], inbound: Inbound) -> None:
     values = {k: v for k, v in form["values"].items() if v}
     missing = tuple(s.field for s in _steps(t, form) if s.required and s.field not in values)
     at = inbound.at or datetime.now(UTC)
-    expected = ctx.hours.expected_response(at, priority=False)
+    identity = inbound.identity
+    vip = identity is not None and identity.plan in ctx.hours.priority_plans
+    # "Urgent" raises the priority only where the plan allows it; floods never do.
+    priority = ("urgent" if t.state.urgent else "vip") if vip else "normal"
+    expected = ctx.hours.expected_response(at, priority=vip)
     draft = TicketDraft(
         service=service,
         title=ctx.titles.title(service, values),
         language=t.lang,
-        priority="normal",
+        priority=priority,
         fields=values,
         missing=missing,
         expected_response=expected.isoformat(),
@@ -182,7 +187,7 @@ def create_ticket(t: _Turn, form: dict[str, Any], inbound: Inbound) -> None:
     when = expected.strftime(ctx.phrases.date_format(t.lang))
     # {ticket} stays a placeholder: the runner knows the number once the store gave it.
     t.say("ticket_created", expected=when)
-    if t.state.urgent:
+    if t.state.urgent and not vip:
         t.say("urgent_noted")
     t.state = t.state.evolve(form=None)
 
@@ -202,7 +207,7 @@ def handle_form(
     corrected = _apply_corrections(t, form, entities)
     # Facts given out of turn ("Outlook on Windows" while asked about mailboxes) count.
     in_form = {step.field for step in _steps(t, form)}
-    for known, fact in prefill(t.state.facts, t.ctx.forms.fields).items():
+    for known, fact in prefill(t.state.facts, t.ctx.forms.fields, inbound.identity).items():
         if known in in_form and known != form.get("asking") and known not in form["values"]:
             form["values"][known] = fact
             corrected = True

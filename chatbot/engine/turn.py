@@ -23,6 +23,7 @@ from chatbot.engine.language import choose_language
 from chatbot.engine.phrases import Phrasebook
 from chatbot.engine.state import ConversationState
 from chatbot.handoff.tickets import TicketSummary
+from chatbot.identity import Identity
 from chatbot.intents.classifier import Prediction
 from chatbot.intents.entities import without_entities
 from chatbot.kb_search import SearchResult
@@ -61,8 +62,8 @@ class Inbound:
     at: datetime | None = None
     #: The customer's own tickets, newest first (the caller looks them up).
     tickets: tuple[TicketSummary, ...] = ()
-    #: A verified identity whose role on the account is owner (portal login).
-    verified_owner: bool = False
+    #: Who the customer is, when the portal vouched for them (``None``: anonymous).
+    identity: Identity | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,7 +278,7 @@ def _settle_yes_no(t: _Turn, inbound: Inbound) -> bool:
         t.next_request()
     elif asked == "use_open_ticket":
         t.state = t.state.evolve(offered_ticket=None)
-        start_form(t, t.state.service, t.state.query or inbound.text)
+        start_form(t, t.state.service, t.state.query or inbound.text, inbound.identity)
     elif answer == "yes":
         t.intent = "problem"
         offer_or_start_form(t, inbound)
@@ -367,7 +368,7 @@ def turn(state: ConversationState, inbound: Inbound, ctx: EngineContext) -> Turn
         return done()
 
     action = ctx.account_actions.match(inbound.text)
-    if action is not None and not inbound.verified_owner:
+    if action is not None and not (inbound.identity and inbound.identity.is_owner):
         # Owner-only: general information and how the owner authorises it, no ticket.
         t.say("account_owner_only")
         if action.article is not None:
@@ -404,7 +405,7 @@ def offer_or_start_form(t: _Turn, inbound: Inbound) -> None:
             )
             t.state = t.state.evolve(awaiting="use_open_ticket", offered_ticket=ticket.number)
             return
-    start_form(t, service, t.state.query or inbound.text)
+    start_form(t, service, t.state.query or inbound.text, inbound.identity)
 
 
 def handoff_now(t: _Turn, inbound: Inbound) -> None:
@@ -412,7 +413,7 @@ def handoff_now(t: _Turn, inbound: Inbound) -> None:
     fields = t.ctx.forms.fields
     from chatbot.handoff.forms import prefill
 
-    values = prefill(t.state.facts, fields)
+    values = prefill(t.state.facts, fields, inbound.identity)
     description = t.state.query or inbound.text
     if description and REDACTED not in description:
         values.setdefault("description", description)

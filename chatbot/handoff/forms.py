@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 import yaml
 
+from chatbot.identity import Identity
 from chatbot.intents.entities import extract_entities
 from chatbot.text_normalise import contains_phrase, fold, words
 
@@ -180,8 +181,11 @@ def parse_answer(
     return text
 
 
-def prefill(facts: Mapping[str, list[str]], fields: Mapping[str, Field]) -> dict[str, str]:
-    """Field values the facts already given answer (entity kind -> field)."""
+def prefill(
+    facts: Mapping[str, list[str]], fields: Mapping[str, Field], identity: Identity | None = None
+) -> dict[str, str]:
+    """Field values the facts already given answer (entity kind -> field), and what a
+    verified identity tells: the account, and the domain when the customer has one."""
     mapping = {
         "domain": "domain",
         "email": "email_account",
@@ -198,4 +202,10 @@ def prefill(facts: Mapping[str, list[str]], fields: Mapping[str, Field]) -> dict
     codes = facts.get("error_code")
     if codes and "error_message" in fields:
         values["error_message"] = " ".join(codes)
+    if identity is not None:
+        account = identity.customer_number or identity.email
+        if account and "account" in fields:
+            values["account"] = account
+        if len(identity.domains) == 1 and "domain" in fields:
+            values.setdefault("domain", identity.domains[0])
     return values

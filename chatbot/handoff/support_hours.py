@@ -29,6 +29,7 @@ class SupportHours:
     next_day_within: timedelta
     priority_within: timedelta
     holidays: frozenset[date]
+    priority_plans: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, path: Path) -> SupportHours:
@@ -47,6 +48,7 @@ class SupportHours:
             next_day_within=timedelta(hours=float(data.get("next_day_within_hours", 4))),
             priority_within=timedelta(hours=float(data.get("priority_within_hours", 1))),
             holidays=frozenset(date.fromisoformat(str(d)) for d in data.get("holidays") or []),
+            priority_plans=frozenset(str(p).lower() for p in data.get("priority_plans") or []),
         )
 
     def opening(self, day: date, priority: bool) -> tuple[time, time] | None:

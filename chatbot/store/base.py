@@ -61,6 +61,8 @@ class NewTicket:
     #: What caused it (conversation and message): creating the same source twice
     #: returns the first ticket.
     source: str
+    #: The verified identity of the customer, if any.
+    customer: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +80,7 @@ class Ticket:
     expected_response: str | None
     created_at: float
     updated_at: float
+    customer: Mapping[str, Any] = field(default_factory=dict)
 
 
 class Store(Protocol):

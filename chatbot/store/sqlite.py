@@ -69,7 +69,8 @@ MIGRATIONS: tuple[str, ...] = (
         expected_response TEXT,
         created_at REAL NOT NULL,
         updated_at REAL NOT NULL,
-        source TEXT NOT NULL UNIQUE
+        source TEXT NOT NULL UNIQUE,
+        customer TEXT NOT NULL DEFAULT '{}'
     );
     CREATE INDEX tickets_by_visitor ON tickets (visitor_id, created_at);
     CREATE INDEX tickets_by_status ON tickets (status, created_at);
@@ -263,8 +264,8 @@ class SQLiteStore:
                 db.execute(
                     "INSERT INTO tickets (number, conversation_id, visitor_id, status, service,"
                     " title, language, priority, fields, missing, expected_response,"
-                    " created_at, updated_at, source)"
-                    " VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " created_at, updated_at, source, customer)"
+                    " VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         number,
                         ticket.conversation_id,
@@ -279,6 +280,7 @@ class SQLiteStore:
                         ticket.created_at,
                         ticket.created_at,
                         ticket.source,
+                        _json(ticket.customer),
                     ),
                 )
                 row = db.execute("SELECT * FROM tickets WHERE number = ?", (number,)).fetchone()
@@ -385,4 +387,5 @@ def _ticket(row: sqlite3.Row) -> Ticket:
         expected_response=row["expected_response"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+        customer=json.loads(row["customer"]),
     )

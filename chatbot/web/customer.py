@@ -17,6 +17,7 @@ from aiohttp import web
 from chatbot import keys
 from chatbot.engine import ConversationState
 from chatbot.errors import ChatbotError, InvalidToken
+from chatbot.identity import Identity, verify_user_token
 from chatbot.protocol import (
     PROTOCOL_VERSION,
     error_ack,
@@ -68,7 +69,14 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         try:
             request = parse_auth(auth, LANGUAGES)
             tokens = app[keys.TOKENS]
-            if request.visitor_token:
+            identity: Identity | None = None
+            token: str | None
+            if request.user_token:
+                # A logged-in customer: their conversation follows them across devices.
+                secret = app[keys.SETTINGS].identity_secret.encode()
+                identity = verify_user_token(request.user_token, secret, app[keys.CLOCK]())
+                visitor_id, token = f"user:{identity.user_id}", None
+            elif request.visitor_token:
                 visitor_id, token = tokens.verify(request.visitor_token), request.visitor_token
             else:
                 visitor_id, token = tokens.issue()
@@ -92,6 +100,7 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                 "visitor_id": visitor_id,
                 "conversation_id": conversation.id,
                 "locale": request.locale,
+                "identity": identity.to_dict() if identity else None,
             },
         )
         await self.enter_room(sid, conversation_room(conversation.id))
@@ -103,6 +112,7 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                 "language": language,
                 "last_seq": conversation.last_seq,
                 "protocol": PROTOCOL_VERSION,
+                "verified": identity is not None,
             },
             to=sid,
         )
@@ -140,7 +150,12 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                 skip_sid=sid,
             )
         # Also on a retry: the first attempt may have died before the bot answered.
-        self.app[keys.TURNS].schedule(conversation_id, session.get("locale"))
+        identity = session.get("identity")
+        self.app[keys.TURNS].schedule(
+            conversation_id,
+            session.get("locale"),
+            Identity.from_dict(identity) if identity else None,
+        )
         return ok_ack(seq=stored.seq, id=stored.id, duplicate=not created)
 
     @acked

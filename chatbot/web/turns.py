@@ -20,6 +20,7 @@ from chatbot.engine import ConversationState, EngineContext, Inbound, turn
 from chatbot.engine.form_flow import AttachToTicket, CreateTicket
 from chatbot.errors import ChatbotError
 from chatbot.handoff.tickets import TicketSummary
+from chatbot.identity import Identity
 from chatbot.store import Conversation, NewMessage, NewTicket, Store, StoredMessage, Ticket
 from chatbot.web.wire import reply_data
 
@@ -55,9 +56,11 @@ class TurnRunner:
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def schedule(self, conversation_id: str, locale: str | None) -> None:
+    def schedule(
+        self, conversation_id: str, locale: str | None, identity: Identity | None = None
+    ) -> None:
         """Answer every unanswered customer message of the conversation, in the background."""
-        task = asyncio.create_task(self.run(conversation_id, locale))
+        task = asyncio.create_task(self.run(conversation_id, locale, identity))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -66,20 +69,24 @@ class TurnRunner:
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
-    async def run(self, conversation_id: str, locale: str | None) -> None:
+    async def run(
+        self, conversation_id: str, locale: str | None, identity: Identity | None = None
+    ) -> None:
         lock = self._locks.get(conversation_id)
         if lock is None:
             lock = asyncio.Lock()
             self._locks[conversation_id] = lock
         async with lock:
             try:
-                await self._answer_pending(conversation_id, locale)
+                await self._answer_pending(conversation_id, locale, identity)
             except ChatbotError as exc:
                 log.warning("turn for %s not run: %s", conversation_id, exc.message)
             except Exception:
                 log.exception("turn for %s failed", conversation_id)
 
-    async def _answer_pending(self, conversation_id: str, locale: str | None) -> None:
+    async def _answer_pending(
+        self, conversation_id: str, locale: str | None, identity: Identity | None
+    ) -> None:
         conversation = await self._store.get_conversation(conversation_id)
         if conversation is None:
             return
@@ -93,7 +100,7 @@ class TurnRunner:
             return
         await self._emit.typing(conversation_id, True)
         try:
-            await self._answer(conversation, state, pending, locale)
+            await self._answer(conversation, state, pending, locale, identity)
         finally:
             await self._emit.typing(conversation_id, False)
 
@@ -103,6 +110,7 @@ class TurnRunner:
         state: ConversationState,
         pending: list[StoredMessage],
         locale: str | None,
+        identity: Identity | None,
     ) -> None:
         conversation_id = conversation.id
         for message in pending:
@@ -117,6 +125,7 @@ class TurnRunner:
                 tickets=tuple(
                     TicketSummary(t.number, t.status, t.title, t.service) for t in tickets
                 ),
+                identity=identity,
             )
             result = turn(state, inbound, self._engine)
             now = self._clock()
@@ -138,6 +147,7 @@ class TurnRunner:
                                 expected_response=draft.expected_response,
                                 created_at=now,
                                 source=f"{conversation_id}#{message.seq}",
+                                customer=identity.to_dict() if identity else {},
                             ),
                             self._prefix,
                         )
