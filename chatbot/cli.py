@@ -96,7 +96,11 @@ def analyse(text: str, ctx: EngineContext, locale: str | None) -> dict[str, Any]
         "confidence": round(search.confidence, 3) if search else None,
         "answer": {
             "article_id": result.answered_article,
-            "text": "\n\n".join(reply.text for reply in result.replies),
+            # A ticket gets its number from the store, which `ask` does not touch.
+            "text": "\n\n".join(reply.text for reply in result.replies).replace(
+                "{ticket}", "HS-?"
+            ),
+            "ticket": bool(result.actions),
         },
     }
 

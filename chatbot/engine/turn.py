@@ -163,13 +163,13 @@ class _Turn:
         ref = ArticleRef(article.id, article.lang, article.title, article.summary, article.url)
         text = f"{intro}\n\n{article.title}\n{article.summary}"
         self.replies.append(Reply(text=text, lang=self.lang, articles=(ref,)))
+        self.answered = article_id
         return True
 
     def answer_article(self, article_id: str, query: str) -> bool:
         if not self.article_card(article_id):
             return False
         self.say("ask_solved", ask=self.yes_no("solved"))
-        self.answered = article_id
         self.state = self.state.evolve(
             awaiting="solved", article_id=article_id, query=query, misses=0
         )
