@@ -97,9 +97,7 @@ def analyse(text: str, ctx: EngineContext, locale: str | None) -> dict[str, Any]
         "answer": {
             "article_id": result.answered_article,
             # A ticket gets its number from the store, which `ask` does not touch.
-            "text": "\n\n".join(reply.text for reply in result.replies).replace(
-                "{ticket}", "HS-?"
-            ),
+            "text": "\n\n".join(reply.text for reply in result.replies).replace("{ticket}", "HS-?"),
             "ticket": bool(result.actions),
         },
     }
