@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: run test check lint typecheck bench install clean
+.PHONY: run test check lint typecheck bench install widget clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,10 +17,20 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
-run: install
+# The widget bundle (socket.io-client included), served at /widget.js; not committed.
+widget/node_modules/.installed: widget/package.json widget/package-lock.json
+	cd widget && npm ci --no-audit --no-fund
+	touch $@
+
+widget/dist/widget.js: widget/node_modules/.installed $(wildcard widget/src/*.js)
+	cd widget && npm run build
+
+widget: widget/dist/widget.js
+
+run: install widget
 	$(BIN)/chatbot serve --host $(HOST) --port $(PORT) --data-dir var
 
-test: install
+test: install widget
 	$(BIN)/pytest
 
 lint: install

@@ -16,6 +16,7 @@ from chatbot.engine import EngineContext
 from chatbot.settings import Settings
 from chatbot.store.sqlite import SQLiteStore
 from chatbot.web.customer import CustomerNamespace, SocketEmitter
+from chatbot.web.pages import page_routes
 from chatbot.web.routes import routes
 from chatbot.web.tokens import VisitorTokens, load_or_create_secret
 from chatbot.web.turns import TurnRunner
@@ -85,4 +86,5 @@ def create_app(settings: Settings, *, engine: EngineContext | None = None) -> we
     app.cleanup_ctx.extend([engine_ctx, store_ctx, sockets_ctx])
     app.on_shutdown.append(close_sockets)
     app.add_routes(routes)
+    app.add_routes(page_routes())
     return app

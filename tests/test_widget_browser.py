@@ -1,0 +1,128 @@
+"""The widget in a real Chromium: the customer's whole journey, hostile pages, hostile text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp.test_utils import TestServer
+
+from tests.browser import browser, screenshot_path
+from tests.fixtures import server_url
+
+__all__ = ["browser"]
+
+HOSTILE_PAGE = """<!doctype html><html><head><style>
+* { display: block !important; font-size: 40px !important; color: red !important;
+    background: yellow !important; position: static !important; margin: 30px !important; }
+button, textarea, div, section { visibility: hidden !important; width: 3px !important; }
+</style></head><body><h1>Hostile host page</h1><p>Lorem ipsum</p>
+<script src="SERVER/widget.js" data-server="SERVER" data-locale="en" async></script>
+</body></html>"""
+
+
+async def new_page(browser: Any, url: str, **context: Any) -> Any:
+    ctx = await browser.new_context(viewport={"width": 1100, "height": 760}, **context)
+    page = await ctx.new_page()
+    await page.goto(url)
+    await page.wait_for_selector("[data-chatbot] >> .launcher")
+    return page
+
+
+async def bot_count(page: Any) -> int:
+    count: int = await page.locator(".msg.bot").count()
+    return count
+
+
+async def bot_replied(page: Any, before: int) -> None:
+    """Until the bot has said more than ``before`` messages and stopped typing."""
+    await page.wait_for_function(
+        """(before) => {
+            const root = document.querySelector('[data-chatbot]').shadowRoot;
+            return root.querySelectorAll('.msg.bot').length > before
+                && root.querySelector('.typing').hidden;
+        }""",
+        arg=before,
+    )
+
+
+async def ask(page: Any, text: str) -> None:
+    await page.fill(".panel textarea", text)
+    await page.keyboard.press("Enter")
+
+
+async def test_a_customer_asks_gets_an_article_and_ends_with_a_ticket(
+    chat_server: TestServer, browser: Any
+) -> None:
+    page = await new_page(browser, server_url(chat_server) + "/")
+    await page.click(".launcher")
+    await ask(
+        page, "Sending from ana@cvjecarna.hr fails since yesterday with error 550, only outgoing"
+    )
+    card = page.locator(".card strong").first
+    await card.wait_for()
+    assert "send" in (await card.text_content() or "").lower()
+    await page.screenshot(path=screenshot_path("widget-article.png"))
+    before = await bot_count(page)
+    await page.click(".choices button[data-value=no]")
+    await bot_replied(page, before)
+    before = await bot_count(page)
+    await page.click(".choices button[data-value=yes]")
+    await bot_replied(page, before)
+    for _ in range(12):
+        if await page.locator(".banner:not([hidden])").count():
+            break
+        before = await bot_count(page)
+        if await page.locator(".choices button").count():
+            await page.locator(".choices button").first.click()
+        else:
+            await ask(page, "Thunderbird")
+        await bot_replied(page, before)
+    banner = page.locator(".banner")
+    await banner.wait_for()
+    text = await banner.text_content() or ""
+    assert "HS-" in text and "Outgoing mail fails" in text
+    await page.screenshot(path=screenshot_path("widget-ticket.png"))
+
+
+async def test_the_widget_works_on_a_page_with_hostile_css(
+    chat_server: TestServer, browser: Any
+) -> None:
+    server = server_url(chat_server)
+    ctx = await browser.new_context(viewport={"width": 1100, "height": 760})
+    page = await ctx.new_page()
+    await page.route(
+        f"{server}/hostile-host-page.html",
+        lambda route: route.fulfill(
+            status=200, content_type="text/html", body=HOSTILE_PAGE.replace("SERVER", server)
+        ),
+    )
+    # Same origin as the server, answered by the browser itself: Chromium refuses pages
+    # of one local origin loading scripts from another without a permission prompt.
+    await page.goto(f"{server}/hostile-host-page.html")
+    launcher = page.locator("[data-chatbot] >> .launcher")
+    await launcher.wait_for()
+    box = await launcher.bounding_box()
+    assert box is not None and 50 <= box["width"] <= 70 and 50 <= box["height"] <= 70
+    await launcher.click()
+    panel = await page.locator(".panel").bounding_box()
+    assert panel is not None and panel["width"] >= 300 and panel["height"] >= 300
+    await ask(page, "how do I change my php version")
+    await page.locator(".card strong").first.wait_for()
+    font = await page.locator(".msg.customer").first.evaluate("e => getComputedStyle(e).fontSize")
+    assert font == "15px"
+    await page.screenshot(path=screenshot_path("widget-hostile-css.png"))
+
+
+async def test_markup_in_a_message_is_shown_as_text(chat_server: TestServer, browser: Any) -> None:
+    page = await new_page(browser, server_url(chat_server) + "/")
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: dialogs.append(dialog.message))
+    await page.click(".launcher")
+    hostile = "<img src=x onerror=alert(1)> <script>alert(2)</script> <b>bold</b>"
+    await ask(page, hostile)
+    bubble = page.locator(".msg.customer").first
+    await bubble.wait_for()
+    await page.locator(".msg.bot").first.wait_for()
+    assert await bubble.text_content() == hostile
+    assert await page.locator("[data-chatbot] >> .log img, [data-chatbot] >> .log b").count() == 0
+    assert dialogs == []

@@ -1,0 +1,46 @@
+// The widget's styles, applied inside its shadow root as a constructed stylesheet:
+// the host page's CSS cannot reach in, these rules cannot leak out, and no inline
+// <style> is needed under a strict Content-Security-Policy.
+export const CSS = `
+:host { all: initial; }
+* { box-sizing: border-box; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+.launcher { position: fixed; right: 20px; bottom: 20px; width: 58px; height: 58px; border-radius: 50%;
+  border: none; background: #1b5fd1; color: #fff; cursor: pointer; align-items: center; justify-content: center;
+  box-shadow: 0 4px 14px rgba(0,0,0,.25); z-index: 2147483000; display: flex; padding: 0; }
+.launcher:focus-visible, button:focus-visible, textarea:focus-visible { outline: 3px solid #ffb000; outline-offset: 2px; }
+.badge { position: absolute; top: -4px; right: -4px; min-width: 22px; height: 22px; border-radius: 11px;
+  background: #d93025; color: #fff; font-size: 13px; line-height: 22px; text-align: center; padding: 0 6px; }
+.badge[hidden] { display: none; }
+.panel { position: fixed; right: 20px; bottom: 92px; width: 370px; height: 560px; max-height: calc(100vh - 110px);
+  background: #fff; color: #1d2330; border-radius: 14px; box-shadow: 0 10px 40px rgba(0,0,0,.28);
+  display: flex; flex-direction: column; overflow: hidden; z-index: 2147483000; font-size: 15px; line-height: 1.4; }
+.panel[hidden] { display: none; }
+header { background: #1b5fd1; color: #fff; padding: 12px 14px; display: flex; align-items: center; justify-content: space-between; }
+header h2 { margin: 0; font-size: 16px; font-weight: 600; }
+header button { background: transparent; border: none; color: #fff; font-size: 22px; cursor: pointer; line-height: 1; }
+.banner { background: #eef4ff; border-bottom: 1px solid #d3e0fa; padding: 8px 14px; font-size: 13px; }
+.banner[hidden] { display: none; }
+.log { flex: 1; overflow-y: auto; padding: 12px; display: flex; flex-direction: column; gap: 8px; background: #f6f7f9; }
+.msg { max-width: 85%; padding: 8px 11px; border-radius: 12px; white-space: pre-wrap; overflow-wrap: anywhere; }
+.msg.customer { align-self: flex-end; background: #1b5fd1; color: #fff; border-bottom-right-radius: 4px; }
+.msg.bot, .msg.agent, .msg.system { align-self: flex-start; background: #fff; border: 1px solid #e1e4ea; border-bottom-left-radius: 4px; }
+.msg.pending { opacity: .6; }
+.card { align-self: flex-start; max-width: 85%; background: #fff; border: 1px solid #c9d6ef; border-left: 4px solid #1b5fd1;
+  border-radius: 8px; padding: 8px 11px; }
+.card strong { display: block; margin-bottom: 3px; }
+.card p { margin: 0 0 4px; font-size: 14px; color: #3b4250; }
+.card a { color: #1b5fd1; font-size: 14px; }
+.choices { display: flex; flex-wrap: wrap; gap: 6px; align-self: flex-start; }
+.choices button { border: 1px solid #1b5fd1; background: #fff; color: #1b5fd1; border-radius: 16px; padding: 5px 12px; cursor: pointer; font-size: 14px; }
+.choices button:hover { background: #eef4ff; }
+.typing { font-size: 13px; color: #6b7280; padding: 0 14px 4px; background: #f6f7f9; }
+.typing[hidden] { display: none; }
+.offline { font-size: 13px; background: #fff4e5; color: #7a4b00; padding: 6px 14px; }
+.offline[hidden] { display: none; }
+form { display: flex; gap: 8px; padding: 10px; border-top: 1px solid #e1e4ea; background: #fff; }
+textarea { flex: 1; resize: none; border: 1px solid #cfd4dc; border-radius: 8px; padding: 8px; font-size: 15px; height: 42px; color: #1d2330; background: #fff; }
+form button { border: none; background: #1b5fd1; color: #fff; border-radius: 8px; padding: 0 14px; font-size: 15px; cursor: pointer; }
+@media (max-width: 520px) {
+  .panel { right: 0; bottom: 0; width: 100vw; height: 100vh; max-height: none; border-radius: 0; }
+}
+`;

@@ -1,0 +1,383 @@
+// The chat widget: one <script src=".../widget.js" data-server data-locale async> tag.
+// Everything from the network is rendered with textContent: never as HTML.
+import { io } from "socket.io-client";
+import { CSS } from "./styles.js";
+import { texts } from "./i18n.js";
+
+const script = document.currentScript;
+const SERVER = (script && script.dataset.server) || (script ? new URL(script.src).origin : location.origin);
+const TOKEN_KEY = "chatbot.visitor_token";
+const QUEUE_KEY = "chatbot.outbox";
+
+const state = {
+  locale: (script && script.dataset.locale) || document.documentElement.lang || "en",
+  userToken: null,
+  lang: "en",
+  conversation: null,
+  lastSeq: 0,
+  seen: new Set(), // ids of messages on screen
+  bySeq: new Map(),
+  open: false,
+  unread: 0,
+  lastAsk: null,
+};
+
+// A custom element, so the page's "div {...}" rules do not match the host, and inline
+// !important resets (set through CSSOM, allowed under CSP) that beat the page's own
+// !important: inherited properties like visibility or font-size cannot leak in.
+const host = document.createElement("chatbot-widget");
+host.setAttribute("data-chatbot", "");
+host.style.setProperty("all", "initial", "important");
+host.style.setProperty("display", "block", "important");
+host.style.setProperty("visibility", "visible", "important");
+const root = host.attachShadow({ mode: "open" });
+const sheet = new CSSStyleSheet();
+sheet.replaceSync(CSS);
+root.adoptedStyleSheets = [sheet];
+
+function chatIcon() {
+  // A speech bubble drawn with SVG: emoji fonts are missing on many systems.
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("width", "28");
+  svg.setAttribute("height", "28");
+  svg.setAttribute("aria-hidden", "true");
+  const path = document.createElementNS(ns, "path");
+  path.setAttribute("fill", "currentColor");
+  path.setAttribute("d", "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm3 6.5a1.5 1.5 0 1 0 0 .01zm5 0a1.5 1.5 0 1 0 0 .01zm5 0a1.5 1.5 0 1 0 0 .01z");
+  svg.append(path);
+  return svg;
+}
+
+function el(tag, attrs = {}, text) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+const launcher = el("button", { class: "launcher", type: "button", "aria-haspopup": "dialog" });
+launcher.append(chatIcon());
+const badge = el("span", { class: "badge", hidden: "" });
+launcher.append(badge);
+const panel = el("section", { class: "panel", role: "dialog", hidden: "" });
+const header = el("header");
+const heading = el("h2");
+const closeButton = el("button", { type: "button" }, "×");
+header.append(heading, closeButton);
+const banner = el("div", { class: "banner", hidden: "", role: "status" });
+const offline = el("div", { class: "offline", hidden: "", role: "status" });
+const log = el("div", { class: "log", role: "log", "aria-live": "polite" });
+const typing = el("div", { class: "typing", hidden: "" });
+const form = el("form");
+const input = el("textarea", { rows: "1" });
+const send = el("button", { type: "submit" });
+form.append(input, send);
+panel.append(header, banner, offline, log, typing, form);
+root.append(launcher, panel);
+
+function applyTexts() {
+  const t = texts(state.lang);
+  heading.textContent = t.title;
+  launcher.setAttribute("aria-label", t.open);
+  closeButton.setAttribute("aria-label", t.close);
+  input.setAttribute("placeholder", t.placeholder);
+  input.setAttribute("aria-label", t.placeholder);
+  send.textContent = t.send;
+  typing.textContent = t.typing;
+  offline.textContent = t.offline;
+  log.setAttribute("aria-label", t.log);
+}
+
+function safeUrl(url) {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.href : null;
+  } catch {
+    return null;
+  }
+}
+
+function scrollDown() {
+  log.scrollTop = log.scrollHeight;
+}
+
+function clearChoices() {
+  for (const node of log.querySelectorAll(".choices")) node.remove();
+}
+
+function renderMessage(message, pending = false) {
+  // With an article card, the card shows title and summary: the bubble keeps the intro.
+  const hasCards = message.articles && message.articles.length;
+  const text = hasCards ? message.text.split("\n\n")[0] : message.text;
+  const bubble = el("div", { class: `msg ${message.from}${pending ? " pending" : ""}`, "data-id": message.id }, text);
+  if (message.seq) bubble.setAttribute("data-seq", String(message.seq));
+  log.append(bubble);
+  for (const article of message.articles || []) {
+    const card = el("div", { class: "card" });
+    card.append(el("strong", {}, article.title), el("p", {}, article.summary || ""));
+    const href = safeUrl(article.url || "");
+    if (href) {
+      const link = el("a", { href, target: "_blank", rel: "noopener noreferrer" }, texts(state.lang).read);
+      card.append(link);
+    }
+    log.append(card);
+  }
+  if (message.ask && message.ask.options && message.ask.options.length) {
+    clearChoices();
+    const choices = el("div", { class: "choices", role: "group" });
+    for (const option of message.ask.options) {
+      const button = el("button", { type: "button", "data-value": option.value }, option.label);
+      button.addEventListener("click", () => {
+        clearChoices();
+        sendMessage(option.label, option.value);
+      });
+      choices.append(button);
+    }
+    log.append(choices);
+  }
+  scrollDown();
+}
+
+function receive(message) {
+  if (message.seq && state.bySeq.has(message.seq)) return;
+  if (message.seq) state.bySeq.set(message.seq, message);
+  state.lastSeq = Math.max(state.lastSeq, message.seq || 0);
+  if (state.seen.has(message.id)) {
+    const pending = log.querySelector(`.msg.pending[data-id="${CSS_ESCAPE(message.id)}"]`);
+    if (pending) pending.classList.remove("pending");
+    return;
+  }
+  state.seen.add(message.id);
+  if (message.lang && message.lang !== state.lang) {
+    state.lang = message.lang;
+    applyTexts();
+  }
+  if (message.from === "customer") clearChoices();
+  renderMessage(message);
+  if (!state.open && message.from !== "customer") {
+    state.unread += 1;
+    badge.textContent = String(state.unread);
+    badge.hidden = false;
+    badge.setAttribute("aria-label", `${state.unread} ${texts(state.lang).unread}`);
+  }
+}
+
+function CSS_ESCAPE(value) {
+  return window.CSS && window.CSS.escape ? window.CSS.escape(value) : value.replace(/["\\]/g, "\\$&");
+}
+
+function showTicket(ticket) {
+  const t = texts(state.lang);
+  let text = `${t.ticket} ${ticket.number}: ${ticket.title} (${ticket.status})`;
+  if (ticket.expected_response) {
+    const when = new Date(ticket.expected_response);
+    const format = { dateStyle: "medium", timeStyle: "short" };
+    text += ` · ${t.expected}: ${when.toLocaleString(state.lang, format)}`;
+  }
+  banner.textContent = text;
+  banner.hidden = false;
+}
+
+// The outbox survives reloads and flaky connections: each message keeps its client id
+// until the server acknowledges it, so a retry is stored once.
+function outbox() {
+  try {
+    return JSON.parse(localStorage.getItem(QUEUE_KEY) || "[]");
+  } catch {
+    return [];
+  }
+}
+
+function saveOutbox(items) {
+  localStorage.setItem(QUEUE_KEY, JSON.stringify(items));
+}
+
+function newId() {
+  const bytes = new Uint8Array(9);
+  crypto.getRandomValues(bytes);
+  return "w" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function sendMessage(text, value) {
+  const item = { id: newId(), text };
+  if (value) item.value = value;
+  saveOutbox([...outbox(), item]);
+  state.seen.add(item.id);
+  renderMessage({ id: item.id, from: "customer", text }, true);
+  flush();
+}
+
+let flushing = false;
+async function flush() {
+  if (flushing || !socket.connected) return;
+  flushing = true;
+  try {
+    for (const item of outbox()) {
+      let ack;
+      try {
+        ack = await socket.timeout(8000).emitWithAck("message", item);
+      } catch {
+        return; // no answer: retried with the same id after the next reconnect
+      }
+      saveOutbox(outbox().filter((queued) => queued.id !== item.id));
+      const bubble = log.querySelector(`.msg[data-id="${CSS_ESCAPE(item.id)}"]`);
+      if (bubble) bubble.classList.remove("pending");
+      if (ack && ack.ok) {
+        state.bySeq.set(ack.seq, item);
+        state.lastSeq = Math.max(state.lastSeq, ack.seq);
+      }
+    }
+  } finally {
+    flushing = false;
+  }
+}
+
+async function catchUp() {
+  for (let page = 0; page < 50; page += 1) {
+    let answer;
+    try {
+      answer = await socket.timeout(8000).emitWithAck("history", { after: state.lastSeq });
+    } catch {
+      return;
+    }
+    if (!answer || !answer.ok) return;
+    for (const message of answer.messages) receive(message);
+    if (!answer.more) return;
+  }
+}
+
+const socket = io(SERVER, {
+  transports: ["websocket"],
+  autoConnect: false,
+  auth: (cb) => {
+    const auth = { locale: state.locale };
+    const token = localStorage.getItem(TOKEN_KEY);
+    if (state.userToken) auth.user_token = state.userToken;
+    else if (token) auth.visitor_token = token;
+    cb(auth);
+  },
+});
+
+socket.on("session", async (session) => {
+  if (session.visitor_token) localStorage.setItem(TOKEN_KEY, session.visitor_token);
+  if (state.conversation && state.conversation !== session.conversation_id) resetScreen();
+  state.conversation = session.conversation_id;
+  state.lang = session.language || state.lang;
+  applyTexts();
+  offline.hidden = true;
+  await catchUp();
+  await flush();
+});
+socket.on("message", receive);
+socket.on("ticket", showTicket);
+socket.on("typing", (event) => {
+  typing.hidden = !(event && event.on && event.from !== "customer");
+});
+socket.on("disconnect", () => {
+  offline.hidden = false;
+  typing.hidden = true;
+});
+socket.on("connect_error", (error) => {
+  const code = error && error.data && error.data.code;
+  if (code === "invalid_token" && !state.userToken) {
+    localStorage.removeItem(TOKEN_KEY); // forged or from another server: start afresh
+    socket.connect();
+  } else {
+    offline.hidden = false;
+  }
+});
+
+function resetScreen() {
+  log.replaceChildren();
+  state.seen.clear();
+  state.bySeq.clear();
+  state.lastSeq = 0;
+  banner.hidden = true;
+}
+
+function open() {
+  state.open = true;
+  panel.hidden = false;
+  launcher.setAttribute("aria-expanded", "true");
+  state.unread = 0;
+  badge.hidden = true;
+  input.focus();
+  scrollDown();
+}
+
+function close() {
+  state.open = false;
+  panel.hidden = true;
+  launcher.setAttribute("aria-expanded", "false");
+  launcher.focus();
+}
+
+launcher.addEventListener("click", () => (state.open ? close() : open()));
+closeButton.addEventListener("click", close);
+panel.addEventListener("keydown", (event) => {
+  if (event.key === "Escape") close();
+});
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const text = input.value.trim();
+  if (!text) return;
+  input.value = "";
+  sendMessage(text.slice(0, 4000));
+});
+input.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && !event.shiftKey) {
+    event.preventDefault();
+    form.requestSubmit();
+  }
+});
+let typingTimer = null;
+input.addEventListener("input", () => {
+  if (!socket.connected) return;
+  if (!typingTimer) socket.emit("typing", { on: true });
+  clearTimeout(typingTimer);
+  typingTimer = setTimeout(() => {
+    socket.emit("typing", { on: false });
+    typingTimer = null;
+  }, 1500);
+});
+
+function reconnect() {
+  socket.disconnect();
+  socket.connect();
+}
+
+window.Chatbot = {
+  open,
+  close,
+  identify(userToken) {
+    state.userToken = userToken || null;
+    reconnect();
+  },
+  setLocale(lang) {
+    state.locale = lang;
+    state.lang = lang;
+    applyTexts();
+  },
+  reset() {
+    // On logout: forget this visitor on this device.
+    state.userToken = null;
+    localStorage.removeItem(TOKEN_KEY);
+    localStorage.removeItem(QUEUE_KEY);
+    resetScreen();
+    reconnect();
+  },
+};
+
+function start() {
+  document.body.append(host);
+  state.lang = state.locale.slice(0, 2);
+  applyTexts();
+  const identity = script && script.dataset.userToken;
+  if (identity) state.userToken = identity;
+  socket.connect();
+}
+
+if (document.body) start();
+else document.addEventListener("DOMContentLoaded", start);
