@@ -6,6 +6,7 @@ from typing import Any
 
 from aiohttp.test_utils import TestServer
 
+from chatbot import keys
 from tests.browser import browser, screenshot_path
 from tests.fixtures import server_url
 
@@ -126,3 +127,38 @@ async def test_markup_in_a_message_is_shown_as_text(chat_server: TestServer, bro
     assert await bubble.text_content() == hostile
     assert await page.locator("[data-chatbot] >> .log img, [data-chatbot] >> .log b").count() == 0
     assert dialogs == []
+
+
+async def test_messages_written_offline_arrive_exactly_once(
+    chat_server: TestServer, browser: Any
+) -> None:
+    page = await new_page(browser, server_url(chat_server) + "/")
+    await page.click(".launcher")
+    before = await bot_count(page)
+    await ask(page, "hello")
+    await bot_replied(page, before)
+    await page.context.set_offline(True)
+    await page.locator(".offline:not([hidden])").wait_for()
+    await ask(page, "first message while offline")
+    await ask(page, "second message while offline")
+    assert await page.locator(".msg.pending").count() == 2
+    await page.context.set_offline(False)
+    await page.wait_for_function(
+        "() => document.querySelector('[data-chatbot]').shadowRoot"
+        ".querySelectorAll('.msg.pending').length === 0"
+    )
+    store = chat_server.app[keys.STORE]
+    token = await page.evaluate("() => localStorage.getItem('chatbot.visitor_token')")
+    visitor_id = chat_server.app[keys.TOKENS].verify(token)
+    conversation = await store.conversation_for_visitor(visitor_id, "en", 0.0)
+    texts = [
+        m.text
+        for m in await store.messages_after(conversation.id, 0, 100)
+        if m.sender == "customer"
+    ]
+    assert texts.count("first message while offline") == 1
+    assert texts.count("second message while offline") == 1
+    assert texts.index("first message while offline") < texts.index("second message while offline")
+    shown = await page.locator(".msg.customer").all_text_contents()
+    assert shown.count("first message while offline") == 1
+    assert shown.count("second message while offline") == 1
