@@ -28,7 +28,7 @@ widget/dist/widget.js: widget/node_modules/.installed $(wildcard widget/src/*.js
 widget: widget/dist/widget.js
 
 run: install widget
-	$(BIN)/chatbot serve --host $(HOST) --port $(PORT) --data-dir var
+	$(BIN)/chatbot serve --host $(HOST) --port $(PORT) --data-dir var --demo
 
 test: install widget
 	$(BIN)/pytest

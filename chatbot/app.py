@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import time
 from collections.abc import AsyncIterator
 
@@ -59,6 +60,10 @@ def create_app(settings: Settings, *, engine: EngineContext | None = None) -> we
     async def sockets_ctx(app: web.Application) -> AsyncIterator[None]:
         secret = load_or_create_secret(settings.secret, settings.data_dir)
         app[keys.TOKENS] = VisitorTokens(secret)
+        identity_secret = settings.identity_secret.encode()
+        if not identity_secret and settings.demo:
+            identity_secret = secrets.token_bytes(32)  # the demo portal signs with it
+        app[keys.IDENTITY_SECRET] = identity_secret
 
         emitter = SocketEmitter(sio)
         runner = TurnRunner(

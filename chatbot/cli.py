@@ -31,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the chat server")
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
+    serve.add_argument("--demo", action="store_true", help="also serve the demo portal /portal")
     _common(serve)
     ask = sub.add_parser("ask", help="show what the bot understands and answers")
     ask.add_argument("text", help="a customer message, or - to read one per line from stdin")
@@ -58,6 +59,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         data_dir=args.data_dir,
         kb_dir=args.kb_dir,
         log_level=args.log_level,
+        demo=getattr(args, "demo", None) or None,
     )
 
 
@@ -143,6 +145,12 @@ def _serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     app = create_app(settings)
     print(f"chatbot serving on http://{settings.host}:{settings.port}", flush=True)
+    if settings.demo:
+        print(
+            f"demo: the company site http://{settings.host}:{settings.port}/ and the"
+            f" customer portal http://{settings.host}:{settings.port}/portal",
+            flush=True,
+        )
     web.run_app(app, host=settings.host, port=settings.port, shutdown_timeout=5, print=None)
     return 0
 

@@ -13,7 +13,16 @@ from chatbot.store import Store
 from chatbot.web.tokens import VisitorTokens
 from chatbot.web.turns import TurnRunner
 
-__all__ = ["CLOCK", "ENGINE", "SETTINGS", "SIO", "STORE", "TOKENS", "TURNS"]
+__all__ = [
+    "CLOCK",
+    "ENGINE",
+    "IDENTITY_SECRET",
+    "SETTINGS",
+    "SIO",
+    "STORE",
+    "TOKENS",
+    "TURNS",
+]
 
 SETTINGS = web.AppKey("settings", Settings)
 #: Returns the time as a Unix timestamp; tests may replace it.
@@ -23,3 +32,5 @@ STORE = web.AppKey("store", Store)
 SIO = web.AppKey("sio", socketio.AsyncServer)
 TOKENS = web.AppKey("tokens", VisitorTokens)
 TURNS = web.AppKey("turns", TurnRunner)
+#: Verifies customers signed by the portal (empty: nobody is verified).
+IDENTITY_SECRET = web.AppKey("identity_secret", bytes)

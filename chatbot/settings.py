@@ -35,6 +35,9 @@ class Settings:
     #: (JWT, HS256). Empty: verified identities are refused.
     identity_secret: str = ""
     company_name: str = "Aurora Hosting"
+    #: Demo mode: the demo customer portal at /portal (with an in-memory identity
+    #: secret when none is configured).
+    demo: bool = False
     #: Ticket numbers look like ``HS-104233``.
     ticket_prefix: str = "HS"
     #: Where trained models are cached; ``None``: ``~/.cache/chatbot``.

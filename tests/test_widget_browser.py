@@ -8,7 +8,7 @@ from aiohttp.test_utils import TestServer
 
 from chatbot import keys
 from tests.browser import browser, screenshot_path
-from tests.fixtures import server_url
+from tests.fixtures import ServerFactory, server_url
 
 __all__ = ["browser"]
 
@@ -22,7 +22,8 @@ button, textarea, div, section { visibility: hidden !important; width: 3px !impo
 
 
 async def new_page(browser: Any, url: str, **context: Any) -> Any:
-    ctx = await browser.new_context(viewport={"width": 1100, "height": 760}, **context)
+    context.setdefault("viewport", {"width": 1100, "height": 760})
+    ctx = await browser.new_context(**context)
     page = await ctx.new_page()
     await page.goto(url)
     await page.wait_for_selector("[data-chatbot] >> .launcher")
@@ -162,3 +163,46 @@ async def test_messages_written_offline_arrive_exactly_once(
     shown = await page.locator(".msg.customer").all_text_contents()
     assert shown.count("first message while offline") == 1
     assert shown.count("second message while offline") == 1
+
+
+async def test_a_portal_customer_sees_the_same_conversation_on_a_second_device(
+    make_server: ServerFactory, browser: Any
+) -> None:
+    server = await make_server(demo=True)
+    laptop = await new_page(browser, server_url(server) + "/portal")
+    await laptop.click(".launcher")
+    before = await bot_count(laptop)
+    await ask(laptop, "kako promijeniti PHP verziju?")
+    await bot_replied(laptop, before)
+    assert await laptop.locator(".card strong").count() >= 1
+    phone = await new_page(
+        browser, server_url(server) + "/portal", viewport={"width": 390, "height": 760}
+    )
+    await phone.click(".launcher")
+    await phone.locator(".msg.customer").first.wait_for()
+    assert await phone.locator(".msg.customer").all_text_contents() == [
+        "kako promijeniti PHP verziju?"
+    ]
+    await phone.screenshot(path=screenshot_path("widget-portal-phone.png"))
+
+
+async def test_a_forged_portal_identity_is_refused(
+    make_server: ServerFactory, browser: Any
+) -> None:
+    server = await make_server(demo=True)
+    base = server_url(server)
+    forged = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJkZW1vLWFuYSIsInBsYW4iOiJlbnRlcnByaXNlIn0."
+    page_html = (
+        f'<!doctype html><html><body><script src="{base}/widget.js" '
+        f'data-user-token="{forged}" async></script></body></html>'
+    )
+    ctx = await browser.new_context()
+    page = await ctx.new_page()
+    await page.route(
+        f"{base}/forged-portal.html",
+        lambda route: route.fulfill(status=200, content_type="text/html", body=page_html),
+    )
+    await page.goto(f"{base}/forged-portal.html")
+    await page.click("[data-chatbot] >> .launcher")
+    await page.locator(".offline:not([hidden])").wait_for()
+    assert await page.evaluate("() => localStorage.getItem('chatbot.visitor_token')") is None

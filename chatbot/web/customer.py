@@ -73,7 +73,7 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             token: str | None
             if request.user_token:
                 # A logged-in customer: their conversation follows them across devices.
-                secret = app[keys.SETTINGS].identity_secret.encode()
+                secret = app[keys.IDENTITY_SECRET]
                 identity = verify_user_token(request.user_token, secret, app[keys.CLOCK]())
                 visitor_id, token = f"user:{identity.user_id}", None
             elif request.visitor_token:

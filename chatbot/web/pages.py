@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import html
+import json
+import time
 from pathlib import Path
 
 from aiohttp import web
+
+from chatbot import keys
 
 __all__ = ["WIDGET_DIR", "page_routes"]
 
@@ -49,9 +57,47 @@ async def demo_css(request: web.Request) -> web.StreamResponse:
     return _secure(web.FileResponse(WIDGET_DIR / "demo" / "demo.css"))
 
 
+async def demo_portal(request: web.Request) -> web.StreamResponse:
+    """The demo customer portal: a verified customer, signed as a real portal would."""
+    settings = request.app[keys.SETTINGS]
+    if not settings.demo:
+        raise web.HTTPNotFound()
+    token = demo_user_token(request.app[keys.IDENTITY_SECRET], time.time())
+    template = (WIDGET_DIR / "demo" / "portal.html").read_text(encoding="utf-8")
+    response = web.Response(
+        text=template.replace("{user_token}", html.escape(token, quote=True)),
+        content_type="text/html",
+    )
+    response.headers["Content-Security-Policy"] = PAGE_CSP
+    return _secure(response)
+
+
+def demo_user_token(secret: bytes, now: float) -> str:
+    """An HS256 identity token for the demo customer, as the portal's backend makes it."""
+    claims = {
+        "sub": "demo-ana",
+        "name": "Ana Horvat",
+        "email": "ana@cvjecarna.hr",
+        "plan": "premium",
+        "customer_number": "100234",
+        "role": "owner",
+        "domains": ["cvjecarna.hr"],
+        "exp": int(now) + 3600,
+    }
+
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    header = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+    body = b64(json.dumps(claims).encode())
+    signature = hmac.new(secret, f"{header}.{body}".encode(), hashlib.sha256).digest()
+    return f"{header}.{body}.{b64(signature)}"
+
+
 def page_routes() -> list[web.RouteDef]:
     return [
         web.get("/", demo_site),
+        web.get("/portal", demo_portal),
         web.get("/widget.js", widget_script),
         web.get("/demo/demo.css", demo_css),
     ]
