@@ -49,6 +49,15 @@ async def fill_form(client: ChatClient, replies: list[dict[str, Any]]) -> list[s
     raise AssertionError(f"the form never ended: {asked}")
 
 
+async def open_website_ticket(client: ChatClient) -> list[dict[str, Any]]:
+    """Report a dead website, say the article did not help, ask for a ticket."""
+    replies = await client.say("my website is down and shows nothing")
+    if replies[-1]["ask"]["field"] == "solved":
+        replies = await client.say("no", value="no")
+    assert replies[-1]["ask"]["field"] == "open_ticket"
+    return await client.say("yes", value="yes")
+
+
 def tickets_cli(data_dir: Path, *args: str) -> Any:
     done = subprocess.run(
         [sys.executable, "-m", "chatbot", "tickets", *args, "--json", "--data-dir", str(data_dir)],
@@ -101,10 +110,7 @@ async def test_a_wrong_answer_is_asked_again_with_a_hint_and_can_be_corrected(
 ) -> None:
     client = ChatClient(server_url(chat_server))
     await client.connect()
-    await client.say("my website is down and shows nothing")
-    replies = await client.say("no", value="no")
-    if replies[-1]["ask"]["field"] == "open_ticket":
-        replies = await client.say("yes", value="yes")
+    replies = await open_website_ticket(client)
     assert replies[-1]["ask"]["field"] == "reachable_elsewhere"  # asked first
     replies = await client.say("No", value="no")
     assert replies[-1]["ask"]["field"] == "domain"
@@ -127,10 +133,7 @@ async def test_a_site_that_works_from_another_network_is_explained_not_ticketed(
 ) -> None:
     client = ChatClient(server_url(chat_server))
     await client.connect()
-    await client.say("my website is down and shows nothing")
-    replies = await client.say("no", value="no")
-    if replies[-1]["ask"]["field"] == "open_ticket":
-        replies = await client.say("yes", value="yes")
+    replies = await open_website_ticket(client)
     replies = await client.say("yes", value="yes")  # it works on mobile data
     assert replies[-1]["ask"]["field"] == "still_open"
     replies = await client.say("no", value="no")

@@ -56,6 +56,11 @@ async def test_a_customer_asks_gets_an_article_and_ends_with_a_ticket(
     chat_server: TestServer, browser: Any
 ) -> None:
     page = await new_page(browser, server_url(chat_server) + "/")
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     await page.click(".launcher")
     await ask(
         page, "Sending from ana@cvjecarna.hr fails since yesterday with error 550, only outgoing"
@@ -84,6 +89,7 @@ async def test_a_customer_asks_gets_an_article_and_ends_with_a_ticket(
     text = await banner.text_content() or ""
     assert "HS-" in text and "Outgoing mail fails" in text
     await page.screenshot(path=screenshot_path("widget-ticket.png"))
+    assert violations == []  # the demo page's strict CSP: no inline script, style or eval
 
 
 async def test_the_widget_works_on_a_page_with_hostile_css(
