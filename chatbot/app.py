@@ -18,6 +18,7 @@ from chatbot.settings import Settings
 from chatbot.store.sqlite import SQLiteStore
 from chatbot.web.customer import CustomerNamespace, SocketEmitter
 from chatbot.web.pages import page_routes
+from chatbot.web.rate_limit import RateLimiter
 from chatbot.web.routes import routes
 from chatbot.web.tokens import VisitorTokens, load_or_create_secret
 from chatbot.web.turns import TurnRunner
@@ -32,6 +33,12 @@ def create_app(settings: Settings, *, engine: EngineContext | None = None) -> we
     app = web.Application(client_max_size=1024**2)
     app[keys.SETTINGS] = settings
     app[keys.CLOCK] = time.time
+    app[keys.MESSAGE_LIMITS] = RateLimiter(
+        settings.message_burst, settings.messages_per_second, time.monotonic
+    )
+    app[keys.CONNECTION_LIMITS] = RateLimiter(
+        settings.connection_burst, settings.connections_per_second, time.monotonic
+    )
     origins = list(settings.cors_allowed_origins)
     sio = socketio.AsyncServer(
         async_mode="aiohttp",

@@ -8,6 +8,7 @@ __all__ = [
     "InvalidPayload",
     "InvalidToken",
     "NotFound",
+    "RateLimited",
     "StoreUnavailable",
 ]
 
@@ -46,6 +47,18 @@ class NotFound(ChatbotError):
 class StoreUnavailable(ChatbotError):
     code = "temporarily_unavailable"
     http_status = 503
+
+
+class RateLimited(ChatbotError):
+    code = "rate_limited"
+    http_status = 429
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+    def as_payload(self) -> dict[str, str]:
+        return {**super().as_payload(), "retry_after": f"{self.retry_after:.1f}"}
 
 
 class ConfigError(ChatbotError):

@@ -10,13 +10,16 @@ from aiohttp import web
 from chatbot.engine import EngineContext
 from chatbot.settings import Settings
 from chatbot.store import Store
+from chatbot.web.rate_limit import RateLimiter
 from chatbot.web.tokens import VisitorTokens
 from chatbot.web.turns import TurnRunner
 
 __all__ = [
     "CLOCK",
+    "CONNECTION_LIMITS",
     "ENGINE",
     "IDENTITY_SECRET",
+    "MESSAGE_LIMITS",
     "SETTINGS",
     "SIO",
     "STORE",
@@ -32,5 +35,7 @@ STORE = web.AppKey("store", Store)
 SIO = web.AppKey("sio", socketio.AsyncServer)
 TOKENS = web.AppKey("tokens", VisitorTokens)
 TURNS = web.AppKey("turns", TurnRunner)
+MESSAGE_LIMITS = web.AppKey("message_limits", RateLimiter)
+CONNECTION_LIMITS = web.AppKey("connection_limits", RateLimiter)
 #: Verifies customers signed by the portal (empty: nobody is verified).
 IDENTITY_SECRET = web.AppKey("identity_secret", bytes)

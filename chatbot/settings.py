@@ -46,6 +46,11 @@ class Settings:
     #: Origins allowed to open a socket (CORS). "*" allows any site to embed the widget.
     cors_allowed_origins: tuple[str, ...] = ("*",)
     max_message_chars: int = 4000
+    #: Fair use: messages per visitor (burst, then per second) and connections per address.
+    message_burst: float = 15
+    messages_per_second: float = 0.5
+    connection_burst: float = 30
+    connections_per_second: float = 1.0
     history_page_size: int = 500
     log_level: str = "INFO"
     extra: dict[str, str] = field(default_factory=dict)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import socketio
 from aiohttp.test_utils import TestServer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.fixtures import ChatClient, server_url
+from tests.fixtures import ChatClient, ServerFactory, server_url
 
 CODES = {"invalid_payload", "too_long", "empty_message", "unknown_event"}
 
@@ -35,6 +36,13 @@ message_like = st.fixed_dictionaries(
 )
 history_like = st.fixed_dictionaries({}, optional={"after": json_values})
 events = st.sampled_from(["message", "history", "typing", "bogus", "connect", "disconnect"])
+
+
+@pytest.fixture
+async def chat_server(make_server: ServerFactory) -> TestServer:
+    """One server for every example, with fair-use limits out of the way."""
+    return await make_server(connection_burst=100_000, message_burst=100_000)
+
 
 FUZZ = settings(
     max_examples=120,

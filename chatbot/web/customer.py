@@ -16,7 +16,7 @@ from aiohttp import web
 
 from chatbot import keys
 from chatbot.engine import ConversationState
-from chatbot.errors import ChatbotError, InvalidToken
+from chatbot.errors import ChatbotError, InvalidToken, RateLimited
 from chatbot.identity import Identity, verify_user_token
 from chatbot.protocol import (
     PROTOCOL_VERSION,
@@ -37,6 +37,12 @@ __all__ = ["CustomerNamespace", "SocketEmitter", "conversation_room"]
 log = logging.getLogger(__name__)
 
 Handler = TypeVar("Handler", bound=Callable[..., Awaitable[dict[str, Any]]])
+
+
+def _address(environ: dict[str, Any]) -> str:
+    request = environ.get("aiohttp.request")
+    remote = getattr(request, "remote", None) or environ.get("REMOTE_ADDR")
+    return str(remote or "unknown")
 
 
 def conversation_room(conversation_id: str) -> str:
@@ -67,6 +73,10 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         app = self.app
         try:
+            address = _address(environ)
+            wait = app[keys.CONNECTION_LIMITS].take(address)
+            if wait:
+                raise RateLimited("too many connections from your address; wait a moment", wait)
             request = parse_auth(auth, LANGUAGES)
             tokens = app[keys.TOKENS]
             identity: Identity | None = None
@@ -128,6 +138,10 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         settings = self.app[keys.SETTINGS]
         message = parse_message(data, settings.max_message_chars)
         session = await self._session(sid)
+        wait = self.app[keys.MESSAGE_LIMITS].take(session["visitor_id"])
+        if wait:
+            # Nothing is stored: the client may resend the same id after retry_after.
+            raise RateLimited("you are sending messages very fast; please wait a moment", wait)
         conversation_id = session["conversation_id"]
         extra: dict[str, Any] = {"value": message.value} if message.value else {}
         # Secrets never reach the database: "my password is ..." is stored redacted.

@@ -221,6 +221,18 @@ async function flush() {
       } catch {
         return; // no answer: retried with the same id after the next reconnect
       }
+      if (ack && !ack.ok && ack.error && ack.error.code === "rate_limited") {
+        // Fair use: keep it, say so politely, resend the same id when allowed.
+        offline.textContent = texts(state.lang).slow;
+        offline.hidden = false;
+        const wait = Math.max(1, parseFloat(ack.error.retry_after) || 2) * 1000;
+        setTimeout(() => {
+          offline.hidden = true;
+          offline.textContent = texts(state.lang).offline;
+          flush();
+        }, wait);
+        return;
+      }
       saveOutbox(outbox().filter((queued) => queued.id !== item.id));
       const bubble = log.querySelector(`.msg[data-id="${CSS_ESCAPE(item.id)}"]`);
       if (bubble) bubble.classList.remove("pending");
