@@ -87,6 +87,15 @@ class Settings:
             values["company_name"] = os.environ["CHATBOT_COMPANY_NAME"]
         if origins := _env_list("CHATBOT_CORS_ORIGINS"):
             values["cors_allowed_origins"] = origins
+        for name in (
+            "message_burst",
+            "messages_per_second",
+            "connection_burst",
+            "connections_per_second",
+        ):
+            raw = os.environ.get(f"CHATBOT_{name.upper()}")
+            if raw:
+                values[name] = float(raw)
         if "CHATBOT_LOG_LEVEL" in os.environ:
             values["log_level"] = os.environ["CHATBOT_LOG_LEVEL"]
         values.update({k: v for k, v in overrides.items() if v is not None})
