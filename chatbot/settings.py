@@ -47,8 +47,8 @@ class Settings:
     cors_allowed_origins: tuple[str, ...] = ("*",)
     max_message_chars: int = 4000
     #: Fair use: messages per visitor (burst, then per second) and connections per address.
-    message_burst: float = 15
-    messages_per_second: float = 0.5
+    message_burst: float = 30
+    messages_per_second: float = 1.0
     connection_burst: float = 30
     connections_per_second: float = 1.0
     history_page_size: int = 500
