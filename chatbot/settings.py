@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = ["CONTENT_DIR", "LANGUAGES", "Settings"]
@@ -53,7 +53,6 @@ class Settings:
     connections_per_second: float = 1.0
     history_page_size: int = 500
     log_level: str = "INFO"
-    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def kb_path(self) -> Path:

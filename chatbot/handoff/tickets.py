@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-__all__ = ["TicketDraft", "TicketSummary", "TitleMaker", "format_ticket_number"]
+__all__ = ["TicketDraft", "TicketSummary", "TitleMaker"]
 
 _SEGMENT = re.compile(r"\[([^\[\]]*)\]")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -39,10 +39,6 @@ class TicketSummary:
     title: str
     service: str
     extra: Mapping[str, str] = field(default_factory=dict)
-
-
-def format_ticket_number(prefix: str, number: int) -> str:
-    return f"{prefix}-{number}"
 
 
 def _short_time(value: str) -> str:

@@ -14,7 +14,7 @@ import time
 import weakref
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from chatbot.engine import ConversationState, EngineContext, Inbound, turn
 from chatbot.engine.form_flow import AttachToTicket, CreateTicket
@@ -177,6 +177,3 @@ class TurnRunner:
                 await self._emit.messages(conversation_id, fresh)
             for ticket in created:
                 await self._emit.ticket(conversation_id, ticket)
-
-    def stats(self) -> dict[str, Any]:
-        return {"turns_in_flight": len(self._tasks)}
