@@ -231,3 +231,20 @@ async def test_the_server_survives_a_restart_with_the_same_data(
     history = await again.call("history", {"after": 0})
     assert len(history["messages"]) == count
     await again.disconnect()
+
+
+async def test_a_raw_connect_event_cannot_rerun_the_handshake(chat_server: TestServer) -> None:
+    from socketio import packet
+
+    client = await connected(chat_server)
+    assert client.session is not None
+    conversation = client.session["conversation_id"]
+    # What a hand-made client could send: an EVENT packet named like the handshake.
+    await client.sio._send_packet(
+        client.sio.packet_class(packet.EVENT, namespace="/", data=["connect", {"x": 1}, {}])
+    )
+    replies = await client.say("how do I renew my domain")  # a whole turn later...
+    assert replies and replies[0]["articles"][0]["id"] == "domain-renewal"
+    assert client.session["conversation_id"] == conversation  # ...still the same session
+    history = await client.call("history", {"after": 0})
+    assert history["messages"][0]["text"] == "how do I renew my domain"

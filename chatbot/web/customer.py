@@ -190,7 +190,14 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         return ok_ack()
 
     async def trigger_event(self, event: str, *args: Any) -> Any:
-        """Unknown events get an error ack instead of silence."""
+        """Unknown events get an error ack instead of silence.
+
+        python-socketio also routes a client's EVENT packet named "connect" here; only the
+        real handshake carries the server's environ (with the aiohttp request in it).
+        """
+        handshake = len(args) >= 2 and isinstance(args[1], dict) and "aiohttp.request" in args[1]
+        if event == "connect" and not handshake:
+            return error_ack(ChatbotError("'connect' is not an event", code="unknown_event"))
         if not hasattr(self, f"on_{event}"):
             if len(args) >= 1:
                 log.debug("unknown event %r", event)
