@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from chatbot.handoff.forms import Field, FormStep, parse_answer, prefill
+from chatbot.engine.messages import Ask, Inbound, Option, yes_or_no
+from chatbot.handoff.forms import Field, FormStep, choose_option, parse_answer, prefill
 from chatbot.handoff.tickets import TicketDraft
 from chatbot.redaction import REDACTED
 
 if TYPE_CHECKING:
-    from chatbot.engine.turn import Inbound, _Turn
+    from chatbot.engine.turn import _Turn
     from chatbot.identity import Identity
     from chatbot.intents.classifier import Prediction
 
@@ -54,8 +55,6 @@ def _field(t: _Turn, name: str) -> Field:
 
 def _choice_prefill(t: _Turn, form: dict[str, Any], text: str) -> None:
     """Choice fields the customer's own words already answer ("only outgoing")."""
-    from chatbot.handoff.forms import choose_option
-
     for step in _steps(t, form):
         field = _field(t, step.field)
         if field.kind == "choice" and step.field not in form["values"]:
@@ -95,8 +94,6 @@ def _ask_next(t: _Turn, form: dict[str, Any]) -> None:
 
 
 def _ask(t: _Turn, form: dict[str, Any], name: str, retry: bool = False) -> None:
-    from chatbot.engine.turn import Ask, Option
-
     field = _field(t, name)
     form.update(asking=name, phase="asking")
     if not retry:
@@ -196,8 +193,6 @@ def handle_form(
     t: _Turn, inbound: Inbound, entities: dict[str, list[str]], prediction: Prediction | None
 ) -> None:
     """The customer's answer while a form is open."""
-    from chatbot.engine.turn import yes_or_no
-
     form = _form(t)
     form["values"] = dict(form.get("values") or {})
     form["skipped"] = list(form.get("skipped") or [])
@@ -228,8 +223,6 @@ def handle_form(
         if corrected:
             _summary(t, form)
             return
-        from chatbot.engine.turn import Ask, Option
-
         filled = [s.field for s in _steps(t, form) if form["values"].get(s.field)]
         options = tuple(Option(n, _field(t, n).text(_field(t, n).label, t.lang)) for n in filled)
         form.update(phase="which")

@@ -8,8 +8,6 @@ state.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Literal
 
 from chatbot.engine.context import EngineContext
 from chatbot.engine.form_flow import (
@@ -20,80 +18,19 @@ from chatbot.engine.form_flow import (
     start_form,
 )
 from chatbot.engine.language import choose_language
-from chatbot.engine.phrases import Phrasebook
+from chatbot.engine.messages import ArticleRef, Ask, Inbound, Option, Reply, yes_or_no
 from chatbot.engine.state import ConversationState
-from chatbot.handoff.tickets import TicketSummary
-from chatbot.identity import Identity
 from chatbot.intents.classifier import Prediction
 from chatbot.intents.entities import without_entities
 from chatbot.kb_search import SearchResult
 from chatbot.redaction import REDACTED
 from chatbot.text_normalise import words
 
-__all__ = [
-    "Action",
-    "ArticleRef",
-    "Ask",
-    "Inbound",
-    "Option",
-    "Reply",
-    "Turn",
-    "Understanding",
-    "turn",
-    "yes_or_no",
-]
+__all__ = ["Action", "Turn", "Understanding", "turn"]
 
-AskKind = Literal["text", "choice", "yes_no"]
 SMALL_TALK = ("greeting", "thanks", "goodbye")
 ACTIONABLE = ("question", "problem")
 _SMALL_TALK_MAX_WORDS = 8
-
-
-@dataclass(frozen=True, slots=True)
-class Inbound:
-    text: str
-    value: str | None = None
-    #: The stored message's sequence number (0 when not stored, e.g. ``chatbot ask``).
-    seq: int = 0
-    #: The widget's locale, used only while the conversation has no language yet.
-    locale: str | None = None
-    #: When the message was written (timezone-aware), for "since yesterday" and the
-    #: expected answer time; ``None`` leaves time expressions unread.
-    at: datetime | None = None
-    #: The customer's own tickets, newest first (the caller looks them up).
-    tickets: tuple[TicketSummary, ...] = ()
-    #: Who the customer is, when the portal vouched for them (``None``: anonymous).
-    identity: Identity | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Option:
-    value: str
-    label: str
-
-
-@dataclass(frozen=True, slots=True)
-class Ask:
-    field: str
-    kind: AskKind
-    options: tuple[Option, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleRef:
-    id: str
-    lang: str
-    title: str
-    summary: str
-    url: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Reply:
-    text: str
-    lang: str
-    articles: tuple[ArticleRef, ...] = ()
-    ask: Ask | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,16 +153,6 @@ class _Turn:
         self.state = self.state.evolve(pending_requests=tuple(rest))
         self.say("next_request", text=text)
         self.answer_query(text, self.ctx.understander.predict(text))
-
-
-def yes_or_no(inbound: Inbound, phrases: Phrasebook) -> str | None:
-    if inbound.value in ("yes", "no"):
-        return inbound.value
-    if phrases.matches(inbound.text, "yes"):
-        return "yes"
-    if phrases.matches(inbound.text, "no"):
-        return "no"
-    return None
 
 
 def _update_language(
