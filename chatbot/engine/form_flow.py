@@ -22,7 +22,14 @@ if TYPE_CHECKING:
     from chatbot.identity import Identity
     from chatbot.intents.classifier import Prediction
 
-__all__ = ["AttachToTicket", "CreateTicket", "handle_form", "start_form"]
+__all__ = [
+    "AttachToTicket",
+    "CreateTicket",
+    "create_ticket",
+    "handle_form",
+    "handoff_now",
+    "start_form",
+]
 
 _MAX_RETRIES = 2
 #: Entities that correct a field when the customer names them mid-form.
@@ -63,13 +70,14 @@ def _choice_prefill(t: _Turn, form: dict[str, Any], text: str) -> None:
                 form["values"][step.field] = chosen
 
 
-def start_form(t: _Turn, service: str | None, text: str, identity: Identity | None = None) -> None:
-    """Begin the ticket for ``service`` with everything the conversation already told."""
-    fields = t.ctx.forms.fields
-    values = prefill(t.state.facts, fields, identity)
+def _new_form(
+    t: _Turn, service: str | None, text: str, identity: Identity | None
+) -> dict[str, Any]:
+    """A form pre-filled with every fact the conversation and the identity told."""
+    values = prefill(t.state.facts, t.ctx.forms.fields, identity)
     if text and REDACTED not in text:
         values.setdefault("description", text)
-    form: dict[str, Any] = {
+    return {
         "service": service or "general",
         "values": values,
         "skipped": [],
@@ -77,9 +85,20 @@ def start_form(t: _Turn, service: str | None, text: str, identity: Identity | No
         "retries": 0,
         "phase": "asking",
     }
+
+
+def start_form(t: _Turn, service: str | None, text: str, identity: Identity | None = None) -> None:
+    """Begin the ticket for ``service``, asking only what is still missing."""
+    form = _new_form(t, service, text, identity)
     _choice_prefill(t, form, text)
     t.say("form_intro")
     _ask_next(t, form)
+
+
+def handoff_now(t: _Turn, inbound: Inbound) -> None:
+    """A human now: a ticket with what is known, the rest marked missing."""
+    text = t.state.query or inbound.text
+    create_ticket(t, _new_form(t, t.state.service, text, inbound.identity), inbound)
 
 
 def _ask_next(t: _Turn, form: dict[str, Any]) -> None:

@@ -15,6 +15,7 @@ from chatbot.engine.form_flow import (
     CreateTicket,
     create_ticket,
     handle_form,
+    handoff_now,
     start_form,
 )
 from chatbot.engine.language import choose_language
@@ -333,19 +334,6 @@ def offer_or_start_form(t: _Turn, inbound: Inbound) -> None:
             t.state = t.state.evolve(awaiting="use_open_ticket", offered_ticket=ticket.number)
             return
     start_form(t, service, t.state.query or inbound.text, inbound.identity)
-
-
-def handoff_now(t: _Turn, inbound: Inbound) -> None:
-    """A human now: a ticket with what is known, the rest marked missing."""
-    fields = t.ctx.forms.fields
-    from chatbot.handoff.forms import prefill
-
-    values = prefill(t.state.facts, fields, inbound.identity)
-    description = t.state.query or inbound.text
-    if description and REDACTED not in description:
-        values.setdefault("description", description)
-    form = {"service": t.state.service or "general", "values": values, "skipped": []}
-    create_ticket(t, form, inbound)
 
 
 def follow_up(
