@@ -310,7 +310,8 @@ def turn(state: ConversationState, inbound: Inbound, ctx: EngineContext) -> Turn
             t.say("out_of_scope")
             t.state = t.state.evolve(misses=t.state.misses + 1)
             return done()
-    found = ctx.understander.requests(query)
+    # The message was classified above; a greeting stripped off makes it another text.
+    found = ctx.understander.requests(query, prediction if query == inbound.text else None)
     requests = tuple(r.text for r in found)
     if len(found) > 1:
         t.state = t.state.evolve(pending_requests=requests[1:])

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from chatbot.intents.classifier import IntentClassifier
+from chatbot.intents.classifier import IntentClassifier, Prediction
 from chatbot.text_normalise import fold, words
 
 __all__ = ["Request", "RequestSplitter"]
@@ -62,12 +62,21 @@ class RequestSplitter:
         parts = (text[a:b].strip(" ,;:-") for a, b in pairwise(bounds))
         return [p for p in parts if p]
 
-    def split(self, text: str, classifier: IntentClassifier) -> list[Request]:
-        """One request per distinct ask; a single-request message gives one element."""
+    def split(
+        self, text: str, classifier: IntentClassifier, whole: Prediction | None = None
+    ) -> list[Request]:
+        """One request per distinct ask; a single-request message gives one element.
+
+        ``whole``: the prediction for all of ``text``, when the caller has it already.
+        """
+
+        def single() -> list[Request]:
+            prediction = whole or classifier.predict(text)
+            return [Request(text, prediction.intent, prediction.service)]
+
         pieces = [p for p in self.pieces(text) if len(words(p)) >= _MIN_WORDS]
         if len(pieces) < 2:
-            whole = classifier.predict(text)
-            return [Request(text, whole.intent, whole.service)]
+            return single()
         predictions = classifier.predict_many(pieces)
         requests: list[Request] = []
         for piece, prediction in zip(pieces, predictions, strict=True):
@@ -92,6 +101,5 @@ class RequestSplitter:
                 intent = previous.intent if previous.intent in _ACTIONABLE else prediction.intent
                 requests[-1] = Request(merged, intent, previous.service or service)
         if len(requests) == 1:
-            whole = classifier.predict(text)
-            return [Request(text, whole.intent, whole.service)]
+            return single()
         return requests

@@ -45,8 +45,9 @@ class Understander:
     def predict(self, text: str) -> Prediction:
         return self.classifier.predict(text)
 
-    def requests(self, text: str) -> list[Request]:
-        return self.splitter.split(text, self.classifier)
+    def requests(self, text: str, whole: Prediction | None = None) -> list[Request]:
+        """``text`` as separate requests; ``whole`` saves classifying all of it again."""
+        return self.splitter.split(text, self.classifier, whole)
 
     def entities(self, text: str, lang: str, now: datetime | None) -> dict[str, list[str]]:
         found = extract_entities(text, self.ticket_prefix)
