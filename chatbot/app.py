@@ -14,11 +14,11 @@ from aiohttp import web
 from chatbot import keys
 from chatbot.content import build_engine_context
 from chatbot.engine import EngineContext
+from chatbot.rate_limit import RateLimiter
 from chatbot.settings import Settings
 from chatbot.store.sqlite import SQLiteStore
 from chatbot.web.customer import CustomerNamespace, SocketEmitter
 from chatbot.web.pages import page_routes
-from chatbot.web.rate_limit import RateLimiter
 from chatbot.web.routes import routes
 from chatbot.web.tokens import VisitorTokens, load_or_create_secret
 from chatbot.web.turns import TurnRunner

@@ -5,11 +5,14 @@ from __future__ import annotations
 __all__ = [
     "ChatbotError",
     "ConfigError",
+    "Conflict",
+    "Forbidden",
     "InvalidPayload",
     "InvalidToken",
     "NotFound",
     "RateLimited",
     "StoreUnavailable",
+    "Unauthorized",
 ]
 
 
@@ -39,9 +42,31 @@ class InvalidToken(ChatbotError):
     http_status = 401
 
 
+class Unauthorized(ChatbotError):
+    """No valid agent session: log in (again)."""
+
+    code = "unauthorized"
+    http_status = 401
+
+
 class NotFound(ChatbotError):
     code = "not_found"
     http_status = 404
+
+
+class Forbidden(ChatbotError):
+    """Authenticated, but not allowed to do this."""
+
+    code = "forbidden"
+    http_status = 403
+
+
+class Conflict(ChatbotError):
+    """The request clashes with the current state: ``already_claimed``, ``too_many_chats``,
+    ``ticket_closed``, ``email_taken``..."""
+
+    code = "conflict"
+    http_status = 409
 
 
 class StoreUnavailable(ChatbotError):

@@ -8,9 +8,9 @@ import socketio
 from aiohttp import web
 
 from chatbot.engine import EngineContext
+from chatbot.rate_limit import RateLimiter
 from chatbot.settings import Settings
 from chatbot.store import Store
-from chatbot.web.rate_limit import RateLimiter
 from chatbot.web.tokens import VisitorTokens
 from chatbot.web.turns import TurnRunner
 

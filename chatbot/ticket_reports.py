@@ -4,30 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from chatbot.records import iso_time, ticket_record
 from chatbot.settings import Settings
-from chatbot.store import Ticket
 from chatbot.store.sqlite import SQLiteStore
-from chatbot.web.wire import iso_time
 
-__all__ = ["list_tickets", "show_ticket", "ticket_record"]
-
-
-def ticket_record(ticket: Ticket) -> dict[str, Any]:
-    return {
-        "number": ticket.number,
-        "title": ticket.title,
-        "status": ticket.status,
-        "priority": ticket.priority,
-        "language": ticket.language,
-        "service": ticket.service,
-        "fields": dict(ticket.fields),
-        "missing": list(ticket.missing),
-        "expected_response": ticket.expected_response,
-        "customer": {"visitor_id": ticket.visitor_id, **dict(ticket.customer)},
-        "conversation_id": ticket.conversation_id,
-        "created_at": iso_time(ticket.created_at),
-        "updated_at": iso_time(ticket.updated_at),
-    }
+__all__ = ["list_tickets", "show_ticket"]
 
 
 async def list_tickets(settings: Settings, status: str | None, limit: int) -> list[dict[str, Any]]:

@@ -1,9 +1,16 @@
 """Durable storage behind one interface; backends chosen at start-up."""
 
 from chatbot.store.base import (
+    PRIORITIES,
+    STATUSES,
+    Agent,
     Conversation,
+    ConversationStat,
+    NewAgent,
     NewMessage,
     NewTicket,
+    Note,
+    OutboxItem,
     Sender,
     Store,
     StoredMessage,
@@ -11,9 +18,16 @@ from chatbot.store.base import (
 )
 
 __all__ = [
+    "PRIORITIES",
+    "STATUSES",
+    "Agent",
     "Conversation",
+    "ConversationStat",
+    "NewAgent",
     "NewMessage",
     "NewTicket",
+    "Note",
+    "OutboxItem",
     "Sender",
     "Store",
     "StoredMessage",

@@ -6,9 +6,30 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-__all__ = ["Conversation", "NewMessage", "NewTicket", "Sender", "Store", "StoredMessage", "Ticket"]
+__all__ = [
+    "PRIORITIES",
+    "STATUSES",
+    "Agent",
+    "Conversation",
+    "ConversationStat",
+    "NewAgent",
+    "NewMessage",
+    "NewTicket",
+    "Note",
+    "OutboxItem",
+    "Sender",
+    "Store",
+    "StoredMessage",
+    "Ticket",
+]
 
 Sender = Literal["customer", "bot", "agent", "system"]
+
+#: Ticket statuses: ``open`` waits in the queue for a person, ``in_progress`` is claimed by
+#: an agent (live chat), ``waiting`` waits for the customer's answer, ``closed`` is done.
+STATUSES: tuple[str, ...] = ("open", "in_progress", "waiting", "closed")
+#: Queue order, most urgent first.
+PRIORITIES: tuple[str, ...] = ("urgent", "vip", "high", "normal", "low")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +102,69 @@ class Ticket:
     created_at: float
     updated_at: float
     customer: Mapping[str, Any] = field(default_factory=dict)
+    #: The agent who holds it, when claimed.
+    assignee: str | None = None
+    claimed_at: float | None = None
+    first_response_at: float | None = None
+    closed_at: float | None = None
+    resolution: str | None = None
+    #: The customer's rating after close: 1-5, and an optional comment.
+    rating: int | None = None
+    rating_comment: str | None = None
+    #: The last conversation ``seq`` the customer was sent by e-mail.
+    emailed_seq: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class NewAgent:
+    email: str
+    name: str
+    role: Literal["agent", "admin"]
+    password_hash: str
+    created_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class Agent:
+    id: str
+    email: str
+    name: str
+    role: str
+    created_at: float
+    disabled: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """An agent's internal note on a ticket: never shown to the customer."""
+
+    ticket: str
+    id: str
+    agent_id: str
+    text: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    """Work for the notifier (an e-mail, a webhook call), kept until it is done."""
+
+    id: int
+    kind: str
+    payload: Mapping[str, Any]
+    due_at: float
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationStat:
+    """One conversation as the reports count it."""
+
+    id: str
+    language: str
+    created_at: float
+    #: The bot offered at least one help-centre article.
+    had_article: bool
 
 
 class Store(Protocol):
@@ -134,3 +218,97 @@ class Store(Protocol):
 
     async def touch_ticket(self, number: str, at: float) -> None:
         """Mark that something new happened on the ticket."""
+
+    async def update_ticket(
+        self,
+        number: str,
+        now: float,
+        *,
+        title: str | None = None,
+        fields: Mapping[str, str] | None = None,
+        priority: str | None = None,
+        status: str | None = None,
+    ) -> Ticket:
+        """Change what an agent may edit; :class:`NotFound` when there is no such ticket."""
+
+    # The queue of tickets waiting for a person, and who holds what.
+
+    async def queue(self, limit: int = 200) -> list[Ticket]:
+        """Open tickets, by priority (``PRIORITIES``) and then waiting time."""
+
+    async def tickets_for_agent(self, agent_id: str) -> list[Ticket]:
+        """The agent's claimed, not closed tickets, oldest first."""
+
+    async def claim_ticket(self, number: str, agent_id: str, max_chats: int, now: float) -> Ticket:
+        """Give an open ticket to the agent, atomically: of two agents claiming at once,
+        one wins and the other gets :class:`~chatbot.errors.Conflict` (``already_claimed``).
+        ``too_many_chats`` when the agent already holds ``max_chats``."""
+
+    async def transfer_ticket(
+        self, number: str, from_agent: str | None, to_agent: str, max_chats: int, now: float
+    ) -> Ticket:
+        """Move a claimed ticket from ``from_agent`` (``None``: whoever holds it)."""
+
+    async def release_ticket(self, number: str, agent_id: str | None, now: float) -> Ticket:
+        """Put a claimed ticket back into the queue."""
+
+    async def close_ticket(self, number: str, resolution: str, now: float) -> Ticket: ...
+
+    async def rate_ticket(self, number: str, score: int, comment: str, now: float) -> Ticket:
+        """The customer's rating of a closed ticket (the latest counts)."""
+
+    async def mark_first_response(self, number: str, at: float) -> None:
+        """Record the first agent reply's time, once."""
+
+    async def set_emailed_seq(self, number: str, seq: int) -> None: ...
+
+    # Agents and their login sessions.
+
+    async def add_agent(self, agent: NewAgent) -> Agent:
+        """:class:`~chatbot.errors.Conflict` when the e-mail address is taken."""
+
+    async def set_agent_password(self, email: str, password_hash: str) -> Agent: ...
+
+    async def agent_credentials(self, email: str) -> tuple[Agent, str] | None:
+        """The agent with this e-mail address (any case) and their password hash."""
+
+    async def get_agent(self, agent_id: str) -> Agent | None: ...
+
+    async def list_agents(self) -> list[Agent]: ...
+
+    async def create_session(
+        self, token_hash: str, agent_id: str, created_at: float, expires_at: float
+    ) -> None: ...
+
+    async def session_agent(self, token_hash: str, now: float) -> Agent | None:
+        """The agent of an unexpired, unrevoked session (and an enabled agent)."""
+
+    async def revoke_session(self, token_hash: str) -> None: ...
+
+    # Internal notes.
+
+    async def add_note(self, note: Note) -> tuple[Note, bool]:
+        """Idempotent by (ticket, id), like messages."""
+
+    async def notes_for(self, number: str) -> list[Note]: ...
+
+    # The notifier's durable work queue.
+
+    async def enqueue(
+        self, kind: str, payload: Mapping[str, Any], due_at: float, key: str | None = None
+    ) -> bool:
+        """Add work; with a ``key``, nothing is added while work with that key is pending."""
+
+    async def due_work(self, now: float, limit: int) -> list[OutboxItem]: ...
+
+    async def finish_work(self, item_id: int, now: float, error: str | None = None) -> None:
+        """Done (or given up on, with the last ``error``)."""
+
+    async def retry_work(self, item_id: int, due_at: float, error: str) -> None: ...
+
+    # Reports.
+
+    async def conversation_stats(self, since: float, until: float) -> list[ConversationStat]: ...
+
+    async def tickets_between(self, since: float, until: float) -> list[Ticket]:
+        """Tickets created in the period."""

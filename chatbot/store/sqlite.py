@@ -12,11 +12,17 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from chatbot.errors import NotFound, StoreUnavailable
+from chatbot.errors import Conflict, NotFound, StoreUnavailable
 from chatbot.store.base import (
+    PRIORITIES,
+    Agent,
     Conversation,
+    ConversationStat,
+    NewAgent,
     NewMessage,
     NewTicket,
+    Note,
+    OutboxItem,
     Sender,
     StoredMessage,
     Ticket,
@@ -75,6 +81,58 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX tickets_by_visitor ON tickets (visitor_id, created_at);
     CREATE INDEX tickets_by_status ON tickets (status, created_at);
     """,
+    """
+    CREATE TABLE agents (
+        id TEXT PRIMARY KEY,
+        email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        disabled INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE agent_sessions (
+        token_hash TEXT PRIMARY KEY,
+        agent_id TEXT NOT NULL REFERENCES agents (id) ON DELETE CASCADE,
+        created_at REAL NOT NULL,
+        expires_at REAL NOT NULL
+    );
+    ALTER TABLE tickets ADD COLUMN assignee TEXT REFERENCES agents (id);
+    ALTER TABLE tickets ADD COLUMN claimed_at REAL;
+    ALTER TABLE tickets ADD COLUMN first_response_at REAL;
+    ALTER TABLE tickets ADD COLUMN closed_at REAL;
+    ALTER TABLE tickets ADD COLUMN resolution TEXT;
+    ALTER TABLE tickets ADD COLUMN rating INTEGER;
+    ALTER TABLE tickets ADD COLUMN rating_comment TEXT;
+    ALTER TABLE tickets ADD COLUMN emailed_seq INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX tickets_by_assignee ON tickets (assignee, status);
+    CREATE TABLE notes (
+        ticket TEXT NOT NULL REFERENCES tickets (number) ON DELETE CASCADE,
+        id TEXT NOT NULL,
+        agent_id TEXT NOT NULL,
+        text TEXT NOT NULL,
+        at REAL NOT NULL,
+        PRIMARY KEY (ticket, id)
+    );
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        key TEXT,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        due_at REAL NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        done_at REAL
+    );
+    CREATE UNIQUE INDEX outbox_pending_key ON outbox (key) WHERE done_at IS NULL;
+    CREATE INDEX outbox_due ON outbox (done_at, due_at);
+    """,
+)
+
+_PRIORITY_ORDER = (
+    "CASE priority "
+    + " ".join(f"WHEN '{name}' THEN {rank}" for rank, name in enumerate(PRIORITIES))
+    + f" ELSE {len(PRIORITIES)} END"
 )
 
 
@@ -326,6 +384,367 @@ class SQLiteStore:
 
         await self._run(touch)
 
+    async def update_ticket(
+        self,
+        number: str,
+        now: float,
+        *,
+        title: str | None = None,
+        fields: Mapping[str, str] | None = None,
+        priority: str | None = None,
+        status: str | None = None,
+    ) -> Ticket:
+        def update(db: sqlite3.Connection) -> Ticket:
+            with _transaction(db):
+                _one_ticket(db, number)
+                sets: list[str] = ["updated_at = ?"]
+                params: list[object] = [now]
+                for column, value in (
+                    ("title", title),
+                    ("fields", None if fields is None else _json(fields)),
+                    ("priority", priority),
+                    ("status", status),
+                ):
+                    if value is not None:
+                        sets.append(f"{column} = ?")
+                        params.append(value)
+                db.execute(
+                    f"UPDATE tickets SET {', '.join(sets)} WHERE number = ?", (*params, number)
+                )
+                return _ticket(_one_ticket(db, number))
+
+        return await self._run(update)
+
+    async def queue(self, limit: int = 200) -> list[Ticket]:
+        def select(db: sqlite3.Connection) -> list[Ticket]:
+            rows = db.execute(
+                f"SELECT * FROM tickets WHERE status = 'open'"
+                f" ORDER BY {_PRIORITY_ORDER}, created_at LIMIT ?",
+                (limit,),
+            ).fetchall()
+            return [_ticket(row) for row in rows]
+
+        return await self._run(select)
+
+    async def tickets_for_agent(self, agent_id: str) -> list[Ticket]:
+        def select(db: sqlite3.Connection) -> list[Ticket]:
+            rows = db.execute(
+                "SELECT * FROM tickets WHERE assignee = ? AND status IN ('in_progress', 'waiting')"
+                " ORDER BY claimed_at",
+                (agent_id,),
+            ).fetchall()
+            return [_ticket(row) for row in rows]
+
+        return await self._run(select)
+
+    async def claim_ticket(self, number: str, agent_id: str, max_chats: int, now: float) -> Ticket:
+        def claim(db: sqlite3.Connection) -> Ticket:
+            with _transaction(db):
+                row = _one_ticket(db, number)
+                if row["status"] == "closed":
+                    raise Conflict(f"{number} is closed", code="ticket_closed")
+                if row["assignee"] == agent_id:
+                    return _ticket(row)
+                if row["assignee"] is not None:
+                    raise Conflict(f"{number} has already been taken", code="already_claimed")
+                if _active_chats(db, agent_id) >= max_chats:
+                    raise Conflict(
+                        f"you already have {max_chats} chats open", code="too_many_chats"
+                    )
+                db.execute(
+                    "UPDATE tickets SET assignee = ?, status = 'in_progress', claimed_at = ?,"
+                    " updated_at = ? WHERE number = ?",
+                    (agent_id, now, now, number),
+                )
+                return _ticket(_one_ticket(db, number))
+
+        return await self._run(claim)
+
+    async def transfer_ticket(
+        self, number: str, from_agent: str | None, to_agent: str, max_chats: int, now: float
+    ) -> Ticket:
+        def transfer(db: sqlite3.Connection) -> Ticket:
+            with _transaction(db):
+                row = _one_ticket(db, number)
+                if row["status"] == "closed":
+                    raise Conflict(f"{number} is closed", code="ticket_closed")
+                if from_agent is not None and row["assignee"] != from_agent:
+                    raise Conflict(f"{number} is not yours", code="not_assigned")
+                if db.execute("SELECT 1 FROM agents WHERE id = ?", (to_agent,)).fetchone() is None:
+                    raise NotFound(f"no agent {to_agent}")
+                if row["assignee"] != to_agent and _active_chats(db, to_agent) >= max_chats:
+                    raise Conflict(
+                        f"that agent already has {max_chats} chats open", code="too_many_chats"
+                    )
+                db.execute(
+                    "UPDATE tickets SET assignee = ?, status = 'in_progress',"
+                    " claimed_at = COALESCE(claimed_at, ?), updated_at = ? WHERE number = ?",
+                    (to_agent, now, now, number),
+                )
+                return _ticket(_one_ticket(db, number))
+
+        return await self._run(transfer)
+
+    async def release_ticket(self, number: str, agent_id: str | None, now: float) -> Ticket:
+        def release(db: sqlite3.Connection) -> Ticket:
+            with _transaction(db):
+                row = _one_ticket(db, number)
+                if row["status"] == "closed":
+                    raise Conflict(f"{number} is closed", code="ticket_closed")
+                if agent_id is not None and row["assignee"] != agent_id:
+                    raise Conflict(f"{number} is not yours", code="not_assigned")
+                db.execute(
+                    "UPDATE tickets SET assignee = NULL, status = 'open', updated_at = ?"
+                    " WHERE number = ?",
+                    (now, number),
+                )
+                return _ticket(_one_ticket(db, number))
+
+        return await self._run(release)
+
+    async def close_ticket(self, number: str, resolution: str, now: float) -> Ticket:
+        def close(db: sqlite3.Connection) -> Ticket:
+            with _transaction(db):
+                row = _one_ticket(db, number)
+                if row["status"] == "closed":
+                    raise Conflict(f"{number} is already closed", code="ticket_closed")
+                db.execute(
+                    "UPDATE tickets SET status = 'closed', resolution = ?, closed_at = ?,"
+                    " updated_at = ? WHERE number = ?",
+                    (resolution, now, now, number),
+                )
+                return _ticket(_one_ticket(db, number))
+
+        return await self._run(close)
+
+    async def rate_ticket(self, number: str, score: int, comment: str, now: float) -> Ticket:
+        def rate(db: sqlite3.Connection) -> Ticket:
+            with _transaction(db):
+                row = _one_ticket(db, number)
+                if row["status"] != "closed":
+                    raise Conflict(f"{number} is not closed yet", code="not_closed")
+                db.execute(
+                    "UPDATE tickets SET rating = ?, rating_comment = ?, updated_at = ?"
+                    " WHERE number = ?",
+                    (score, comment or None, now, number),
+                )
+                return _ticket(_one_ticket(db, number))
+
+        return await self._run(rate)
+
+    async def mark_first_response(self, number: str, at: float) -> None:
+        await self._run(
+            lambda db: db.execute(
+                "UPDATE tickets SET first_response_at = ?"
+                " WHERE number = ? AND first_response_at IS NULL",
+                (at, number),
+            )
+        )
+
+    async def set_emailed_seq(self, number: str, seq: int) -> None:
+        await self._run(
+            lambda db: db.execute(
+                "UPDATE tickets SET emailed_seq = MAX(emailed_seq, ?) WHERE number = ?",
+                (seq, number),
+            )
+        )
+
+    async def add_agent(self, agent: NewAgent) -> Agent:
+        def add(db: sqlite3.Connection) -> Agent:
+            agent_id = "a_" + secrets.token_urlsafe(9)
+            try:
+                with _transaction(db):
+                    db.execute(
+                        "INSERT INTO agents (id, email, name, role, password_hash, created_at)"
+                        " VALUES (?, ?, ?, ?, ?, ?)",
+                        (
+                            agent_id,
+                            agent.email,
+                            agent.name,
+                            agent.role,
+                            agent.password_hash,
+                            agent.created_at,
+                        ),
+                    )
+            except sqlite3.IntegrityError:
+                raise Conflict(
+                    f"{agent.email} already has an account", code="email_taken"
+                ) from None
+            return _agent(db.execute("SELECT * FROM agents WHERE id = ?", (agent_id,)).fetchone())
+
+        return await self._run(add)
+
+    async def set_agent_password(self, email: str, password_hash: str) -> Agent:
+        def update(db: sqlite3.Connection) -> Agent:
+            with _transaction(db):
+                db.execute(
+                    "UPDATE agents SET password_hash = ? WHERE email = ?", (password_hash, email)
+                )
+                row = db.execute("SELECT * FROM agents WHERE email = ?", (email,)).fetchone()
+                if row is None:
+                    raise NotFound(f"no agent {email}")
+                # A new password ends every session of the old one.
+                db.execute("DELETE FROM agent_sessions WHERE agent_id = ?", (row["id"],))
+                return _agent(row)
+
+        return await self._run(update)
+
+    async def agent_credentials(self, email: str) -> tuple[Agent, str] | None:
+        def get(db: sqlite3.Connection) -> tuple[Agent, str] | None:
+            row = db.execute("SELECT * FROM agents WHERE email = ?", (email,)).fetchone()
+            return None if row is None else (_agent(row), str(row["password_hash"]))
+
+        return await self._run(get)
+
+    async def get_agent(self, agent_id: str) -> Agent | None:
+        def get(db: sqlite3.Connection) -> Agent | None:
+            row = db.execute("SELECT * FROM agents WHERE id = ?", (agent_id,)).fetchone()
+            return None if row is None else _agent(row)
+
+        return await self._run(get)
+
+    async def list_agents(self) -> list[Agent]:
+        def select(db: sqlite3.Connection) -> list[Agent]:
+            return [_agent(r) for r in db.execute("SELECT * FROM agents ORDER BY name")]
+
+        return await self._run(select)
+
+    async def create_session(
+        self, token_hash: str, agent_id: str, created_at: float, expires_at: float
+    ) -> None:
+        def create(db: sqlite3.Connection) -> None:
+            with _transaction(db):
+                db.execute("DELETE FROM agent_sessions WHERE expires_at < ?", (created_at,))
+                db.execute(
+                    "INSERT INTO agent_sessions (token_hash, agent_id, created_at, expires_at)"
+                    " VALUES (?, ?, ?, ?)",
+                    (token_hash, agent_id, created_at, expires_at),
+                )
+
+        await self._run(create)
+
+    async def session_agent(self, token_hash: str, now: float) -> Agent | None:
+        def get(db: sqlite3.Connection) -> Agent | None:
+            row = db.execute(
+                "SELECT agents.* FROM agent_sessions JOIN agents ON agents.id = agent_id"
+                " WHERE token_hash = ? AND expires_at > ? AND disabled = 0",
+                (token_hash, now),
+            ).fetchone()
+            return None if row is None else _agent(row)
+
+        return await self._run(get)
+
+    async def revoke_session(self, token_hash: str) -> None:
+        await self._run(
+            lambda db: db.execute("DELETE FROM agent_sessions WHERE token_hash = ?", (token_hash,))
+        )
+
+    async def add_note(self, note: Note) -> tuple[Note, bool]:
+        def add(db: sqlite3.Connection) -> tuple[Note, bool]:
+            with _transaction(db):
+                _one_ticket(db, note.ticket)
+                existing = db.execute(
+                    "SELECT * FROM notes WHERE ticket = ? AND id = ?", (note.ticket, note.id)
+                ).fetchone()
+                if existing is not None:
+                    return _note(existing), False
+                db.execute(
+                    "INSERT INTO notes (ticket, id, agent_id, text, at) VALUES (?, ?, ?, ?, ?)",
+                    (note.ticket, note.id, note.agent_id, note.text, note.at),
+                )
+                return note, True
+
+        return await self._run(add)
+
+    async def notes_for(self, number: str) -> list[Note]:
+        def select(db: sqlite3.Connection) -> list[Note]:
+            rows = db.execute("SELECT * FROM notes WHERE ticket = ? ORDER BY at", (number,))
+            return [_note(r) for r in rows]
+
+        return await self._run(select)
+
+    async def enqueue(
+        self, kind: str, payload: Mapping[str, Any], due_at: float, key: str | None = None
+    ) -> bool:
+        def insert(db: sqlite3.Connection) -> bool:
+            cursor = db.execute(
+                "INSERT OR IGNORE INTO outbox (key, kind, payload, due_at) VALUES (?, ?, ?, ?)",
+                (key, kind, _json(payload), due_at),
+            )
+            return cursor.rowcount == 1
+
+        return await self._run(insert)
+
+    async def due_work(self, now: float, limit: int) -> list[OutboxItem]:
+        def select(db: sqlite3.Connection) -> list[OutboxItem]:
+            rows = db.execute(
+                "SELECT * FROM outbox WHERE done_at IS NULL AND due_at <= ? ORDER BY due_at"
+                " LIMIT ?",
+                (now, limit),
+            )
+            return [
+                OutboxItem(
+                    id=r["id"],
+                    kind=r["kind"],
+                    payload=json.loads(r["payload"]),
+                    due_at=r["due_at"],
+                    attempts=r["attempts"],
+                )
+                for r in rows
+            ]
+
+        return await self._run(select)
+
+    async def finish_work(self, item_id: int, now: float, error: str | None = None) -> None:
+        await self._run(
+            lambda db: db.execute(
+                "UPDATE outbox SET done_at = ?, last_error = ? WHERE id = ?", (now, error, item_id)
+            )
+        )
+
+    async def retry_work(self, item_id: int, due_at: float, error: str) -> None:
+        await self._run(
+            lambda db: db.execute(
+                "UPDATE outbox SET due_at = ?, attempts = attempts + 1, last_error = ?"
+                " WHERE id = ?",
+                (due_at, error[:500], item_id),
+            )
+        )
+
+    async def conversation_stats(self, since: float, until: float) -> list[ConversationStat]:
+        def select(db: sqlite3.Connection) -> list[ConversationStat]:
+            rows = db.execute(
+                "SELECT c.id, c.language, c.created_at, EXISTS ("
+                "  SELECT 1 FROM messages m WHERE m.conversation_id = c.id"
+                "  AND m.sender = 'bot' AND json_extract(m.data, '$.articles') IS NOT NULL"
+                " ) AS had_article"
+                " FROM conversations c WHERE c.created_at >= ? AND c.created_at < ?"
+                " AND c.last_seq > 0",
+                (since, until),
+            )
+            return [
+                ConversationStat(
+                    id=r["id"],
+                    language=r["language"],
+                    created_at=r["created_at"],
+                    had_article=bool(r["had_article"]),
+                )
+                for r in rows
+            ]
+
+        return await self._run(select)
+
+    async def tickets_between(self, since: float, until: float) -> list[Ticket]:
+        def select(db: sqlite3.Connection) -> list[Ticket]:
+            rows = db.execute(
+                "SELECT * FROM tickets WHERE created_at >= ? AND created_at < ?"
+                " ORDER BY created_at",
+                (since, until),
+            )
+            return [_ticket(r) for r in rows]
+
+        return await self._run(select)
+
 
 class _transaction:
     """``BEGIN IMMEDIATE`` ... ``COMMIT``, or ``ROLLBACK`` on any exception."""
@@ -388,4 +807,44 @@ def _ticket(row: sqlite3.Row) -> Ticket:
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         customer=json.loads(row["customer"]),
+        assignee=row["assignee"],
+        claimed_at=row["claimed_at"],
+        first_response_at=row["first_response_at"],
+        closed_at=row["closed_at"],
+        resolution=row["resolution"],
+        rating=row["rating"],
+        rating_comment=row["rating_comment"],
+        emailed_seq=row["emailed_seq"],
     )
+
+
+def _agent(row: sqlite3.Row) -> Agent:
+    return Agent(
+        id=row["id"],
+        email=row["email"],
+        name=row["name"],
+        role=row["role"],
+        created_at=row["created_at"],
+        disabled=bool(row["disabled"]),
+    )
+
+
+def _note(row: sqlite3.Row) -> Note:
+    return Note(
+        ticket=row["ticket"], id=row["id"], agent_id=row["agent_id"], text=row["text"], at=row["at"]
+    )
+
+
+def _one_ticket(db: sqlite3.Connection, number: str) -> sqlite3.Row:
+    row = db.execute("SELECT * FROM tickets WHERE number = ?", (number,)).fetchone()
+    if row is None:
+        raise NotFound(f"no ticket {number}")
+    return cast(sqlite3.Row, row)
+
+
+def _active_chats(db: sqlite3.Connection, agent_id: str) -> int:
+    row = db.execute(
+        "SELECT COUNT(*) FROM tickets WHERE assignee = ? AND status IN ('in_progress', 'waiting')",
+        (agent_id,),
+    ).fetchone()
+    return int(row[0])

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from chatbot.engine import Reply
+from chatbot.records import iso_time
 from chatbot.store import StoredMessage, Ticket
 
 __all__ = ["iso_time", "reply_data", "wire_message", "wire_ticket"]
-
-
-def iso_time(at: float) -> str:
-    return datetime.fromtimestamp(at, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def reply_data(reply: Reply) -> dict[str, Any]:
@@ -45,9 +41,13 @@ def wire_message(message: StoredMessage) -> dict[str, Any]:
         "text": message.text,
         "at": iso_time(message.at),
     }
-    for key in ("lang", "articles", "ask", "value", "redacted"):
+    for key in ("lang", "articles", "ask", "value", "redacted", "event"):
         if key in message.data:
             payload[key] = message.data[key]
+    agent = message.data.get("agent")
+    if isinstance(agent, dict):
+        # The customer sees who answers, by first name; never the agent's account.
+        payload["agent"] = {"name": agent.get("name")}
     return payload
 
 

@@ -32,6 +32,13 @@ class RateLimiter:
 
     def take(self, key: str) -> float:
         """0.0 when allowed (a token is used), else the seconds to wait for one."""
+        return self._take(key, 1.0)
+
+    def peek(self, key: str) -> float:
+        """Like :meth:`take`, without using a token: for counting only failures."""
+        return self._take(key, 0.0)
+
+    def _take(self, key: str, cost: float) -> float:
         now = self._clock()
         bucket = self._buckets.pop(key, None)
         if bucket is None:
@@ -42,6 +49,6 @@ class RateLimiter:
         while len(self._buckets) > self._max_keys:
             self._buckets.popitem(last=False)
         if bucket.tokens >= 1.0:
-            bucket.tokens -= 1.0
+            bucket.tokens -= cost
             return 0.0
         return (1.0 - bucket.tokens) / self.rate if self.rate > 0 else 60.0
