@@ -14,10 +14,17 @@ from aiohttp import web
 from chatbot import keys
 from chatbot.content import build_engine_context
 from chatbot.engine import EngineContext
+from chatbot.handoff.agents import AgentAuth
+from chatbot.handoff.canned import load_canned_replies
+from chatbot.handoff.notify import MailSettings, Notifier
+from chatbot.handoff.queue import Presence
 from chatbot.rate_limit import RateLimiter
 from chatbot.settings import Settings
 from chatbot.store.sqlite import SQLiteStore
+from chatbot.web.agent import AgentNamespace
+from chatbot.web.api import api_routes, error_middleware
 from chatbot.web.customer import CustomerNamespace, SocketEmitter
+from chatbot.web.live import LiveChat
 from chatbot.web.pages import page_routes
 from chatbot.web.routes import routes
 from chatbot.web.tokens import VisitorTokens, load_or_create_secret
@@ -30,7 +37,7 @@ log = logging.getLogger(__name__)
 
 def create_app(settings: Settings, *, engine: EngineContext | None = None) -> web.Application:
     """A ready-to-run application. ``engine`` lets tests share one prebuilt context."""
-    app = web.Application(client_max_size=1024**2)
+    app = web.Application(client_max_size=1024**2, middlewares=[error_middleware])
     app[keys.SETTINGS] = settings
     app[keys.CLOCK] = time.time
     app[keys.MESSAGE_LIMITS] = RateLimiter(
@@ -72,18 +79,68 @@ def create_app(settings: Settings, *, engine: EngineContext | None = None) -> we
             identity_secret = secrets.token_bytes(32)  # the demo portal signs with it
         app[keys.IDENTITY_SECRET] = identity_secret
 
-        emitter = SocketEmitter(sio)
+        store, engine_context, clock = app[keys.STORE], app[keys.ENGINE], app[keys.CLOCK]
+        app[keys.AGENT_AUTH] = AgentAuth(
+            store, clock, session_seconds=settings.agent_session_hours * 3600
+        )
+        app[keys.CANNED] = load_canned_replies(settings.content_dir / "canned_replies.yml")
+        presence = Presence()
+        app[keys.PRESENCE] = presence
+        mail = None
+        if settings.smtp_host:
+            mail = MailSettings(
+                host=settings.smtp_host,
+                port=settings.smtp_port,
+                sender=settings.mail_from,
+                sender_name=f"{settings.company_name} support",
+                starttls=settings.smtp_starttls,
+                user=settings.smtp_user,
+                password=settings.smtp_password,
+            )
+        live_ref: list[LiveChat] = []
+
+        async def customer_online(conversation_id: str) -> bool:
+            return await live_ref[0].customer_online(conversation_id)
+
+        notifier = Notifier(
+            store,
+            engine_context.phrases,
+            clock,
+            company=settings.company_name,
+            mail=mail,
+            webhook_urls=settings.webhook_urls,
+            webhook_secret=settings.webhook_secret.encode(),
+            reply_delay=settings.reply_email_delay,
+            customer_online=customer_online,
+        )
+        app[keys.NOTIFIER] = notifier
+        live = LiveChat(
+            store,
+            sio,
+            engine_context,
+            presence,
+            notifier,
+            clock,
+            max_chats=settings.max_chats_per_agent,
+            mail_enabled=mail is not None,
+        )
+        live_ref.append(live)
+        app[keys.LIVE] = live
         runner = TurnRunner(
-            app[keys.STORE],
-            app[keys.ENGINE],
-            emitter,
-            clock=app[keys.CLOCK],
+            store,
+            engine_context,
+            SocketEmitter(sio),
+            clock=clock,
             ticket_prefix=settings.ticket_prefix,
+            on_ticket=live.ticket_created,
         )
         app[keys.TURNS] = runner
         sio.register_namespace(CustomerNamespace(app, "/"))
+        sio.register_namespace(AgentNamespace(app, "/agent"))
+        await notifier.start()
         yield
         await runner.drain()
+        await notifier.stop()
 
     async def close_sockets(app: web.Application) -> None:
         # Before aiohttp waits for open handlers: an open websocket would hold the
@@ -98,5 +155,6 @@ def create_app(settings: Settings, *, engine: EngineContext | None = None) -> we
     app.cleanup_ctx.extend([engine_ctx, store_ctx, sockets_ctx])
     app.on_shutdown.append(close_sockets)
     app.add_routes(routes)
+    app.add_routes(api_routes())
     app.add_routes(page_routes())
     return app

@@ -49,6 +49,20 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("number")
     show.add_argument("--json", action="store_true")
     _common(show)
+    agents = sub.add_parser("agents", help="support team accounts for the console")
+    agents_sub = agents.add_subparsers(dest="agents_command", required=True)
+    add = agents_sub.add_parser(
+        "add", help="create an agent; the password is asked (or read from stdin when piped)"
+    )
+    add.add_argument("email")
+    add.add_argument("--name", required=True)
+    add.add_argument("--role", choices=("agent", "admin"), default="agent")
+    _common(add)
+    passwd = agents_sub.add_parser("passwd", help="set a new password (ends their sessions)")
+    passwd.add_argument("email")
+    _common(passwd)
+    listing = agents_sub.add_parser("list", help="every agent")
+    _common(listing)
     return parser
 
 
@@ -140,15 +154,18 @@ def _ask(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from aiohttp import web
 
+    from chatbot.agent_admin import ensure_demo_agent
     from chatbot.app import create_app
 
     settings = _settings(args)
     app = create_app(settings)
-    print(f"chatbot serving on http://{settings.host}:{settings.port}", flush=True)
+    base = f"http://{settings.host}:{settings.port}"
+    print(f"chatbot serving on {base}", flush=True)
     if settings.demo:
+        email, password = asyncio.run(ensure_demo_agent(settings))
         print(
-            f"demo: the company site http://{settings.host}:{settings.port}/ and the"
-            f" customer portal http://{settings.host}:{settings.port}/portal",
+            f"demo: the company site {base}/ and the customer portal {base}/portal\n"
+            f"demo: the agent console {base}/console (log in as {email}, password {password})",
             flush=True,
         )
     web.run_app(app, host=settings.host, port=settings.port, shutdown_timeout=5, print=None)
@@ -189,6 +206,41 @@ def _tickets(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_password(prompt: str) -> str:
+    if sys.stdin.isatty():
+        import getpass
+
+        first = getpass.getpass(prompt)
+        if getpass.getpass("again: ") != first:
+            raise ValueError("the passwords differ")
+        return first
+    return sys.stdin.readline().rstrip("\n")
+
+
+def _agents(args: argparse.Namespace) -> int:
+    from chatbot.agent_admin import add_agent, list_agents, set_password
+    from chatbot.errors import ChatbotError
+
+    settings = _settings(args)
+    try:
+        if args.agents_command == "list":
+            for agent in asyncio.run(list_agents(settings)):
+                state = " (disabled)" if agent.disabled else ""
+                sys.stdout.write(f"{agent.email:<36} {agent.role:<6} {agent.name}{state}\n")
+            return 0
+        password = _read_password(f"password for {args.email}: ")
+        if args.agents_command == "add":
+            agent = asyncio.run(add_agent(settings, args.email, args.name, password, args.role))
+            sys.stdout.write(f"added {agent.role} {agent.name} <{agent.email}>\n")
+        else:
+            agent = asyncio.run(set_password(settings, args.email, password))
+            sys.stdout.write(f"new password for {agent.email}; their sessions are ended\n")
+    except (ChatbotError, ValueError) as exc:
+        sys.stderr.write(f"{getattr(exc, 'message', exc)}\n")
+        return 1
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     level = args.log_level or ("INFO" if args.command == "serve" else "WARNING")
@@ -199,6 +251,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _serve(args)
     if args.command == "tickets":
         return _tickets(args)
+    if args.command == "agents":
+        return _agents(args)
     try:
         return _ask(args)
     except BrokenPipeError:  # `chatbot ask ... | head`

@@ -8,18 +8,26 @@ import socketio
 from aiohttp import web
 
 from chatbot.engine import EngineContext
+from chatbot.handoff.agents import AgentAuth
+from chatbot.handoff.notify import Notifier
+from chatbot.handoff.queue import Presence
 from chatbot.rate_limit import RateLimiter
 from chatbot.settings import Settings
 from chatbot.store import Store
+from chatbot.web.live import LiveChat
 from chatbot.web.tokens import VisitorTokens
 from chatbot.web.turns import TurnRunner
 
 __all__ = [
+    "AGENT_AUTH",
     "CLOCK",
     "CONNECTION_LIMITS",
     "ENGINE",
     "IDENTITY_SECRET",
+    "LIVE",
     "MESSAGE_LIMITS",
+    "NOTIFIER",
+    "PRESENCE",
     "SETTINGS",
     "SIO",
     "STORE",
@@ -39,3 +47,9 @@ MESSAGE_LIMITS = web.AppKey("message_limits", RateLimiter)
 CONNECTION_LIMITS = web.AppKey("connection_limits", RateLimiter)
 #: Verifies customers signed by the portal (empty: nobody is verified).
 IDENTITY_SECRET = web.AppKey("identity_secret", bytes)
+AGENT_AUTH = web.AppKey("agent_auth", AgentAuth)
+PRESENCE = web.AppKey("presence", Presence)
+NOTIFIER = web.AppKey("notifier", Notifier)
+LIVE = web.AppKey("live", LiveChat)
+#: Canned replies for the console: ``[{"id", "title", "text": {lang: text}}]``.
+CANNED: web.AppKey[list[dict[str, object]]] = web.AppKey("canned")

@@ -14,16 +14,30 @@ from typing import Any
 from chatbot.errors import ChatbotError, InvalidPayload
 
 __all__ = [
+    "PRESENCE_STATUSES",
     "PROTOCOL_VERSION",
+    "AgentText",
     "ConnectAuth",
     "HistoryRequest",
     "InboundMessage",
+    "Rating",
+    "TicketChange",
     "error_ack",
     "normalise_locale",
     "ok_ack",
+    "parse_agent_history",
+    "parse_agent_text",
+    "parse_agent_typing",
     "parse_auth",
+    "parse_close",
     "parse_history",
     "parse_message",
+    "parse_presence",
+    "parse_rating",
+    "parse_search",
+    "parse_ticket_change",
+    "parse_ticket_ref",
+    "parse_transfer",
     "parse_typing",
 ]
 
@@ -131,6 +145,26 @@ def parse_typing(raw: Any) -> bool:
     return on
 
 
+@dataclass(frozen=True, slots=True)
+class Rating:
+    ticket: str
+    score: int
+    comment: str
+
+
+def parse_rating(raw: Any) -> Rating:
+    """``{"ticket": "HS-104233", "score": 1-5, "comment": "..."}`` after a closed chat."""
+    data = _require_object(raw, "rate")
+    ticket = data.get("ticket")
+    if not isinstance(ticket, str) or not 1 <= len(ticket) <= 40:
+        raise InvalidPayload("'ticket' must be the ticket number")
+    score = data.get("score")
+    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
+        raise InvalidPayload("'score' must be a whole number from 1 to 5")
+    comment = _clean_text(_optional_str(data, "comment", 2000) or "").strip()
+    return Rating(ticket=ticket, score=score, comment=comment)
+
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -145,3 +179,151 @@ def ok_ack(**fields: Any) -> dict[str, Any]:
 
 def error_ack(error: ChatbotError) -> dict[str, Any]:
     return {"ok": False, "error": error.as_payload()}
+
+
+# The agent protocol (namespace ``/agent`` and the REST API).
+
+_TICKET = re.compile(r"^[A-Za-z0-9]{1,10}-[0-9]{1,12}$")
+_FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+PRESENCE_STATUSES = ("online", "away")
+
+
+@dataclass(frozen=True, slots=True)
+class AgentText:
+    """An agent's chat message or internal note."""
+
+    ticket: str
+    id: str
+    text: str
+    #: An article sent as a card: (article id, language).
+    article: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TicketChange:
+    ticket: str
+    title: str | None
+    fields: dict[str, str] | None
+    priority: str | None
+    status: str | None
+
+
+def parse_ticket_ref(raw: Any) -> str:
+    """``{"ticket": "HS-104233"}`` -> ``"HS-104233"``."""
+    data = _require_object(raw, "request")
+    return _ticket_number(data.get("ticket"))
+
+
+def _ticket_number(value: Any) -> str:
+    if not isinstance(value, str) or not _TICKET.match(value.strip()):
+        raise InvalidPayload("'ticket' must be a ticket number like HS-104233")
+    return value.strip().upper()
+
+
+def _required_text(data: dict[str, Any], key: str, max_chars: int) -> str:
+    value = data.get(key)
+    if not isinstance(value, str):
+        raise InvalidPayload(f"'{key}' must be a string")
+    if len(value) > max_chars:
+        raise InvalidPayload(f"'{key}' is longer than {max_chars} characters", code="too_long")
+    value = _clean_text(value).strip()
+    if not value:
+        raise InvalidPayload(f"'{key}' is empty", code="empty_message")
+    return value
+
+
+def parse_agent_text(raw: Any, max_chars: int, *, articles: bool = False) -> AgentText:
+    data = _require_object(raw, "message")
+    client_id = data.get("id")
+    if not isinstance(client_id, str) or not _CLIENT_ID.match(client_id):
+        raise InvalidPayload("'id' must be 1-64 characters of letters, digits, '_', '-', '.', ':'")
+    article = None
+    if articles and data.get("article") is not None:
+        ref = _require_object(data.get("article"), "article")
+        article_id = _optional_str(ref, "id", 120)
+        lang = _optional_str(ref, "lang", 8)
+        if not article_id or not lang:
+            raise InvalidPayload("'article' needs 'id' and 'lang'")
+        article = (article_id, lang)
+    if article is not None and not str(data.get("text") or "").strip():
+        text = ""
+    else:
+        text = _required_text(data, "text", max_chars)
+    return AgentText(
+        ticket=_ticket_number(data.get("ticket")), id=client_id, text=text, article=article
+    )
+
+
+def parse_ticket_change(
+    raw: Any, priorities: tuple[str, ...], statuses: tuple[str, ...]
+) -> TicketChange:
+    data = _require_object(raw, "update")
+    title = _optional_str(data, "title", 200)
+    if title is not None:
+        title = " ".join(_clean_text(title).split())
+        if not title:
+            raise InvalidPayload("'title' is empty", code="empty_message")
+    fields = None
+    if data.get("fields") is not None:
+        raw_fields = _require_object(data.get("fields"), "fields")
+        if len(raw_fields) > 40:
+            raise InvalidPayload("at most 40 fields", code="too_long")
+        fields = {}
+        for name, value in raw_fields.items():
+            if not isinstance(name, str) or not _FIELD_NAME.match(name):
+                raise InvalidPayload("field names are lower-case words like 'domain'")
+            if not isinstance(value, str) or len(value) > 1000:
+                raise InvalidPayload(f"field '{name}' must be a string of at most 1000 characters")
+            fields[name] = _clean_text(value).strip()
+    priority = _optional_str(data, "priority", 20)
+    if priority is not None and priority not in priorities:
+        raise InvalidPayload(f"'priority' must be one of {', '.join(priorities)}")
+    status = _optional_str(data, "status", 20)
+    if status is not None and status not in statuses:
+        raise InvalidPayload(f"'status' must be one of {', '.join(statuses)}")
+    return TicketChange(
+        ticket=_ticket_number(data.get("ticket")),
+        title=title,
+        fields=fields,
+        priority=priority,
+        status=status,
+    )
+
+
+def parse_close(raw: Any) -> tuple[str, str]:
+    """``{"ticket": ..., "resolution": "..."}``: the resolution is required."""
+    data = _require_object(raw, "close")
+    return _ticket_number(data.get("ticket")), _required_text(data, "resolution", 2000)
+
+
+def parse_transfer(raw: Any) -> tuple[str, str]:
+    data = _require_object(raw, "transfer")
+    to = data.get("to")
+    if not isinstance(to, str) or not 1 <= len(to) <= 64:
+        raise InvalidPayload("'to' must be an agent id")
+    return _ticket_number(data.get("ticket")), to
+
+
+def parse_presence(raw: Any) -> str:
+    data = _require_object(raw, "presence")
+    status = data.get("status")
+    if status not in PRESENCE_STATUSES:
+        raise InvalidPayload("'status' must be 'online' or 'away'")
+    return str(status)
+
+
+def parse_search(raw: Any) -> tuple[str, str | None]:
+    data = _require_object(raw, "search")
+    query = _required_text(data, "q", 500)
+    lang = _optional_str(data, "lang", 8)
+    return query, lang
+
+
+def parse_agent_history(raw: Any) -> tuple[str, int]:
+    data = _require_object(raw, "history")
+    return _ticket_number(data.get("ticket")), parse_history({"after": data.get("after", 0)}).after
+
+
+def parse_agent_typing(raw: Any) -> tuple[str, bool]:
+    data = _require_object(raw, "typing")
+    return _ticket_number(data.get("ticket")), parse_typing({"on": data.get("on")})

@@ -53,6 +53,21 @@ class Settings:
     connections_per_second: float = 1.0
     history_page_size: int = 500
     log_level: str = "INFO"
+    #: Live chat: chats one agent may hold at once; how long a console login lasts.
+    max_chats_per_agent: int = 5
+    agent_session_hours: float = 12.0
+    #: Outgoing mail (ticket confirmations, replies for customers who left). No host: no mail.
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_starttls: bool = False
+    smtp_user: str = ""
+    smtp_password: str = ""
+    mail_from: str = "support@localhost"
+    #: Agent replies to a customer who left are mailed after this many seconds, batched.
+    reply_email_delay: float = 60.0
+    #: Webhook receivers (helpdesk bridges) and the HMAC-SHA256 key that signs each call.
+    webhook_urls: tuple[str, ...] = ()
+    webhook_secret: str = ""
 
     @property
     def kb_path(self) -> Path:
@@ -95,6 +110,22 @@ class Settings:
             raw = os.environ.get(f"CHATBOT_{name.upper()}")
             if raw:
                 values[name] = float(raw)
+        for name in ("smtp_host", "smtp_user", "smtp_password", "mail_from", "webhook_secret"):
+            if f"CHATBOT_{name.upper()}" in os.environ:
+                values[name] = os.environ[f"CHATBOT_{name.upper()}"]
+        for name, kind in (
+            ("smtp_port", int),
+            ("max_chats_per_agent", int),
+            ("agent_session_hours", float),
+            ("reply_email_delay", float),
+        ):
+            raw = os.environ.get(f"CHATBOT_{name.upper()}")
+            if raw:
+                values[name] = kind(raw)
+        if starttls := os.environ.get("CHATBOT_SMTP_STARTTLS"):
+            values["smtp_starttls"] = starttls.lower() in {"1", "true", "yes"}
+        if urls := _env_list("CHATBOT_WEBHOOK_URLS"):
+            values["webhook_urls"] = urls
         if "CHATBOT_LOG_LEVEL" in os.environ:
             values["log_level"] = os.environ["CHATBOT_LOG_LEVEL"]
         values.update({k: v for k, v in overrides.items() if v is not None})

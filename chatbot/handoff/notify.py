@@ -28,7 +28,7 @@ from chatbot.engine.phrases import Phrasebook
 from chatbot.records import iso_time, message_record, ticket_record
 from chatbot.store import Store, StoredMessage, Ticket
 
-__all__ = ["MailSettings", "Notifier", "sign_webhook"]
+__all__ = ["MailSettings", "Notifier", "customer_email", "expected_text", "sign_webhook"]
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +59,17 @@ def customer_email(ticket: Ticket) -> str | None:
     """Where the customer gets mail: their verified address, or one they gave for it."""
     email = ticket.customer.get("email") or ticket.fields.get("contact_email")
     return email if isinstance(email, str) and "@" in email else None
+
+
+def expected_text(ticket: Ticket, phrases: Phrasebook) -> str:
+    """The expected answer time, written the way the ticket's language writes dates."""
+    if not ticket.expected_response:
+        return ""
+    try:
+        moment = datetime.fromisoformat(ticket.expected_response)
+    except ValueError:
+        return ticket.expected_response
+    return moment.strftime(phrases.date_format(ticket.language))
 
 
 class Notifier:
@@ -262,15 +273,6 @@ class Notifier:
             return self._phrases.say(lang, "email_greeting_name", name=name.split()[0])
         return self._phrases.say(lang, "email_greeting")
 
-    def _expected(self, ticket: Ticket) -> str:
-        if not ticket.expected_response:
-            return ""
-        try:
-            moment = datetime.fromisoformat(ticket.expected_response)
-        except ValueError:
-            return ticket.expected_response
-        return moment.strftime(self._phrases.date_format(ticket.language))
-
     def _ticket_mail(self, ticket: Ticket) -> tuple[str, str]:
         lang = ticket.language
         values = {"ticket": ticket.number, "title": ticket.title, "company": self._company}
@@ -279,7 +281,7 @@ class Notifier:
             lang,
             "email_ticket_body",
             greeting=self._greeting(ticket),
-            expected=self._expected(ticket),
+            expected=expected_text(ticket, self._phrases),
             **values,
         )
         return subject, body

@@ -25,14 +25,17 @@ from chatbot.protocol import (
     parse_auth,
     parse_history,
     parse_message,
+    parse_rating,
     parse_typing,
 )
+from chatbot.records import message_record
 from chatbot.redaction import redact
 from chatbot.settings import LANGUAGES
-from chatbot.store import NewMessage, StoredMessage, Ticket
-from chatbot.web.wire import wire_message, wire_ticket
+from chatbot.store import NewMessage, StoredMessage
+from chatbot.web.live import conversation_room
+from chatbot.web.wire import wire_message
 
-__all__ = ["CustomerNamespace", "SocketEmitter", "conversation_room"]
+__all__ = ["CustomerNamespace", "SocketEmitter"]
 
 log = logging.getLogger(__name__)
 
@@ -43,10 +46,6 @@ def _address(environ: dict[str, Any]) -> str:
     request = environ.get("aiohttp.request")
     remote = getattr(request, "remote", None) or environ.get("REMOTE_ADDR")
     return str(remote or "unknown")
-
-
-def conversation_room(conversation_id: str) -> str:
-    return f"conversation:{conversation_id}"
 
 
 def acked(handler: Handler) -> Handler:
@@ -114,6 +113,8 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             },
         )
         await self.enter_room(sid, conversation_room(conversation.id))
+        live = app[keys.LIVE]
+        ticket = await live.customer_ticket(conversation.id, visitor_id)
         await self.emit(
             "session",
             {
@@ -123,6 +124,7 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                 "last_seq": conversation.last_seq,
                 "protocol": PROTOCOL_VERSION,
                 "verified": identity is not None,
+                "ticket": await live.customer_view(ticket) if ticket else None,
             },
             to=sid,
         )
@@ -163,6 +165,9 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                 room=conversation_room(conversation_id),
                 skip_sid=sid,
             )
+            await self.app[keys.LIVE].customer_message(
+                conversation_id, session["visitor_id"], stored
+            )
         # Also on a retry: the first attempt may have died before the bot answered.
         identity = session.get("identity")
         self.app[keys.TURNS].schedule(
@@ -185,9 +190,19 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
 
     @acked
     async def on_typing(self, sid: str, data: Any = None) -> dict[str, Any]:
-        parse_typing(data)
-        await self._session(sid)
+        on = parse_typing(data)
+        session = await self._session(sid)
+        await self.app[keys.LIVE].customer_typing(session["conversation_id"], on)
         return ok_ack()
+
+    @acked
+    async def on_rate(self, sid: str, data: Any = None) -> dict[str, Any]:
+        rating = parse_rating(data)
+        session = await self._session(sid)
+        ticket = await self.app[keys.LIVE].rate(
+            session["visitor_id"], rating.ticket, rating.score, rating.comment
+        )
+        return ok_ack(ticket=ticket.number, rating=ticket.rating)
 
     async def trigger_event(self, event: str, *args: Any) -> Any:
         """Unknown events get an error ack instead of silence.
@@ -215,11 +230,9 @@ class SocketEmitter:
         room = conversation_room(conversation_id)
         for message in messages:
             await self.sio.emit("message", wire_message(message), room=room, namespace="/")
+            # Consoles that have the conversation open follow the bot's part too.
+            await self.sio.emit("message", message_record(message), room=room, namespace="/agent")
 
     async def typing(self, conversation_id: str, on: bool) -> None:
         room = conversation_room(conversation_id)
         await self.sio.emit("typing", {"from": "bot", "on": on}, room=room, namespace="/")
-
-    async def ticket(self, conversation_id: str, ticket: Ticket) -> None:
-        room = conversation_room(conversation_id)
-        await self.sio.emit("ticket", wire_ticket(ticket), room=room, namespace="/")

@@ -12,7 +12,7 @@ import asyncio
 import logging
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -36,8 +36,6 @@ class Emitter(Protocol):
 
     async def typing(self, conversation_id: str, on: bool) -> None: ...
 
-    async def ticket(self, conversation_id: str, ticket: Ticket) -> None: ...
-
 
 class TurnRunner:
     def __init__(
@@ -47,8 +45,10 @@ class TurnRunner:
         emit: Emitter,
         clock: Callable[[], float] = time.time,
         ticket_prefix: str = "HS",
+        on_ticket: Callable[[Ticket], Awaitable[None]] | None = None,
     ) -> None:
         self._prefix = ticket_prefix
+        self._on_ticket = on_ticket
         self._store = store
         self._engine = engine
         self._emit = emit
@@ -97,6 +97,15 @@ class TurnRunner:
             if m.sender == "customer"
         ]
         if not pending:
+            return
+        tickets = await self._store.tickets_for_visitor(conversation.visitor_id)
+        if any(
+            t.conversation_id == conversation_id and t.status in ("in_progress", "waiting")
+            for t in tickets
+        ):
+            # An agent is chatting with the customer: the bot keeps quiet until they close.
+            state = state.evolve(processed_seq=pending[-1].seq)
+            await self._store.append_messages(conversation_id, [], state=state.to_dict())
             return
         await self._emit.typing(conversation_id, True)
         try:
@@ -176,4 +185,5 @@ class TurnRunner:
             if fresh:
                 await self._emit.messages(conversation_id, fresh)
             for ticket in created:
-                await self._emit.ticket(conversation_id, ticket)
+                if self._on_ticket is not None:
+                    await self._on_ticket(ticket)

@@ -1,0 +1,288 @@
+"""The agent namespace ``/agent``: the console's queue, live chats, notes and reports.
+
+A console connects with ``auth: {"token": <session token from POST /api/auth/login>}``.
+Every event checks the session again, so a logout or an expired session ends access at
+once, not at the next reconnect. Payloads are validated in ``chatbot.protocol``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import socketio
+from aiohttp import web
+
+from chatbot import keys
+from chatbot.errors import ChatbotError, Forbidden, NotFound, Unauthorized
+from chatbot.protocol import (
+    error_ack,
+    ok_ack,
+    parse_agent_history,
+    parse_agent_text,
+    parse_agent_typing,
+    parse_close,
+    parse_presence,
+    parse_search,
+    parse_ticket_change,
+    parse_ticket_ref,
+    parse_transfer,
+)
+from chatbot.records import message_record, note_record, ticket_record
+from chatbot.settings import LANGUAGES
+from chatbot.store import PRIORITIES, Agent
+from chatbot.web.customer import acked
+from chatbot.web.live import AGENTS_ROOM, conversation_room
+
+__all__ = ["AgentNamespace", "agent_record", "article_card"]
+
+log = logging.getLogger(__name__)
+
+
+def agent_record(agent: Agent) -> dict[str, Any]:
+    return {"id": agent.id, "name": agent.name, "email": agent.email, "role": agent.role}
+
+
+def article_card(app: web.Application, article_id: str, lang: str) -> dict[str, Any]:
+    """The card the customer sees when an agent sends an article."""
+    article = app[keys.ENGINE].index.kb.translation(article_id, lang)
+    if article is None:
+        raise NotFound(f"no article {article_id}")
+    card = {
+        "id": article.id,
+        "lang": article.lang,
+        "title": article.title,
+        "summary": article.summary,
+    }
+    if article.url:
+        card["url"] = article.url
+    return card
+
+
+class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
+    def __init__(self, app: web.Application, namespace: str = "/agent") -> None:
+        super().__init__(namespace)
+        self.app = app
+
+    async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        token = auth.get("token") if isinstance(auth, dict) else None
+        try:
+            agent = await self.app[keys.AGENT_AUTH].verify(token)
+        except ChatbotError as exc:
+            raise socketio.exceptions.ConnectionRefusedError(
+                exc.message, {"code": exc.code}
+            ) from None
+        await self.save_session(sid, {"token": token, "agent_id": agent.id})
+        live = self.app[keys.LIVE]
+        live.presence.connect(agent, sid)
+        await self.enter_room(sid, AGENTS_ROOM)
+        for ticket in await self.app[keys.STORE].tickets_for_agent(agent.id):
+            await self.enter_room(sid, conversation_room(ticket.conversation_id))
+        await self.emit("session", {"agent": agent_record(agent)}, to=sid)
+        await live.publish_presence()
+
+    async def on_disconnect(self, sid: str, reason: Any = None) -> None:
+        live = self.app[keys.LIVE]
+        if live.presence.disconnect(sid) is not None:
+            await live.publish_presence()
+
+    async def _agent(self, sid: str) -> Agent:
+        session: dict[str, Any] = await self.get_session(sid)
+        try:
+            return await self.app[keys.AGENT_AUTH].verify(session.get("token"))
+        except Unauthorized:
+            # Logged out elsewhere, or expired: this console is done.
+            await self.disconnect(sid)
+            raise
+
+    @acked
+    async def on_snapshot(self, sid: str, data: Any = None) -> dict[str, Any]:
+        agent = await self._agent(sid)
+        live = self.app[keys.LIVE]
+        store = self.app[keys.STORE]
+        agents = await live.agents()
+        return ok_ack(
+            me=agent_record(agent),
+            queue=[ticket_record(t, agents) for t in await store.queue()],
+            mine=[ticket_record(t, agents) for t in await store.tickets_for_agent(agent.id)],
+            agents=[
+                {"id": a.id, "name": a.name, "status": live.presence.status(a.id)}
+                for a in agents.values()
+                if not a.disabled
+            ],
+            canned=self.app[keys.CANNED],
+            languages=list(LANGUAGES),
+            priorities=list(PRIORITIES),
+            max_chats=self.app[keys.SETTINGS].max_chats_per_agent,
+        )
+
+    @acked
+    async def on_open(self, sid: str, data: Any = None) -> dict[str, Any]:
+        """One ticket with its whole transcript, notes and the customer's other tickets."""
+        number = parse_ticket_ref(data)
+        await self._agent(sid)
+        live = self.app[keys.LIVE]
+        store = self.app[keys.STORE]
+        ticket = await live.ticket(number)
+        await self.enter_room(sid, conversation_room(ticket.conversation_id))
+        page = self.app[keys.SETTINGS].history_page_size
+        messages = await store.messages_after(ticket.conversation_id, 0, page + 1)
+        agents = await live.agents()
+        earlier = [
+            ticket_record(t, agents)
+            for t in await store.tickets_for_visitor(ticket.visitor_id)
+            if t.number != ticket.number
+        ]
+        return ok_ack(
+            ticket=ticket_record(ticket, agents),
+            messages=[message_record(m) for m in messages[:page]],
+            more=len(messages) > page,
+            notes=[note_record(n, agents) for n in await store.notes_for(ticket.number)],
+            customer_tickets=earlier,
+        )
+
+    @acked
+    async def on_history(self, sid: str, data: Any = None) -> dict[str, Any]:
+        number, after = parse_agent_history(data)
+        await self._agent(sid)
+        ticket = await self.app[keys.LIVE].ticket(number)
+        page = self.app[keys.SETTINGS].history_page_size
+        messages = await self.app[keys.STORE].messages_after(
+            ticket.conversation_id, after, page + 1
+        )
+        return ok_ack(
+            messages=[message_record(m) for m in messages[:page]], more=len(messages) > page
+        )
+
+    @acked
+    async def on_claim(self, sid: str, data: Any = None) -> dict[str, Any]:
+        number = parse_ticket_ref(data)
+        agent = await self._agent(sid)
+        live = self.app[keys.LIVE]
+        ticket = await live.claim(agent, number)
+        await self.enter_room(sid, conversation_room(ticket.conversation_id))
+        return ok_ack(ticket=await live.record(ticket))
+
+    @acked
+    async def on_release(self, sid: str, data: Any = None) -> dict[str, Any]:
+        number = parse_ticket_ref(data)
+        agent = await self._agent(sid)
+        live = self.app[keys.LIVE]
+        return ok_ack(ticket=await live.record(await live.release(agent, number)))
+
+    @acked
+    async def on_transfer(self, sid: str, data: Any = None) -> dict[str, Any]:
+        number, to = parse_transfer(data)
+        agent = await self._agent(sid)
+        live = self.app[keys.LIVE]
+        return ok_ack(ticket=await live.record(await live.transfer(agent, number, to)))
+
+    @acked
+    async def on_close(self, sid: str, data: Any = None) -> dict[str, Any]:
+        number, resolution = parse_close(data)
+        agent = await self._agent(sid)
+        live = self.app[keys.LIVE]
+        return ok_ack(ticket=await live.record(await live.close(agent, number, resolution)))
+
+    @acked
+    async def on_message(self, sid: str, data: Any = None) -> dict[str, Any]:
+        request = parse_agent_text(data, self.app[keys.SETTINGS].max_message_chars, articles=True)
+        agent = await self._agent(sid)
+        articles = None
+        if request.article is not None:
+            articles = [article_card(self.app, *request.article)]
+        stored, created = await self.app[keys.LIVE].agent_message(
+            agent, request.ticket, request.id, request.text, articles
+        )
+        return ok_ack(seq=stored.seq, id=stored.id, duplicate=not created)
+
+    @acked
+    async def on_note(self, sid: str, data: Any = None) -> dict[str, Any]:
+        request = parse_agent_text(data, self.app[keys.SETTINGS].max_message_chars)
+        agent = await self._agent(sid)
+        note, created = await self.app[keys.LIVE].note(
+            agent, request.ticket, request.id, request.text
+        )
+        return ok_ack(note=note_record(note, {agent.id: agent}), duplicate=not created)
+
+    @acked
+    async def on_update(self, sid: str, data: Any = None) -> dict[str, Any]:
+        change = parse_ticket_change(data, PRIORITIES, ("open", "waiting", "in_progress"))
+        agent = await self._agent(sid)
+        live = self.app[keys.LIVE]
+        ticket = await live.update(
+            agent,
+            change.ticket,
+            title=change.title,
+            fields=change.fields,
+            priority=change.priority,
+            status=change.status,
+        )
+        return ok_ack(ticket=await live.record(ticket))
+
+    @acked
+    async def on_typing(self, sid: str, data: Any = None) -> dict[str, Any]:
+        number, on = parse_agent_typing(data)
+        agent = await self._agent(sid)
+        await self.app[keys.LIVE].agent_typing(agent, number, on)
+        return ok_ack()
+
+    @acked
+    async def on_presence(self, sid: str, data: Any = None) -> dict[str, Any]:
+        status = parse_presence(data)
+        agent = await self._agent(sid)
+        live = self.app[keys.LIVE]
+        live.presence.set_status(agent.id, status)  # type: ignore[arg-type]
+        await live.publish_presence()
+        await live.publish_queue()
+        return ok_ack(status=status)
+
+    @acked
+    async def on_kb_search(self, sid: str, data: Any = None) -> dict[str, Any]:
+        query, lang = parse_search(data)
+        await self._agent(sid)
+        kb = self.app[keys.ENGINE].index
+        result = kb.search(query, limit=8)
+        articles = []
+        for hit in result.hits:
+            article = kb.kb.translation(hit.article_id, lang or hit.lang)
+            if article is not None:
+                articles.append(
+                    {
+                        "id": article.id,
+                        "lang": article.lang,
+                        "title": article.title,
+                        "summary": article.summary,
+                        "url": article.url,
+                        "score": round(hit.score, 3),
+                    }
+                )
+        return ok_ack(articles=articles)
+
+    @acked
+    async def on_reports(self, sid: str, data: Any = None) -> dict[str, Any]:
+        agent = await self._agent(sid)
+        if agent.role != "admin":
+            raise Forbidden("reports are for admins")
+        days = data.get("days", 30) if isinstance(data, dict) else 30
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 366:
+            raise ChatbotError("'days' must be 1-366", code="invalid_payload")
+        return ok_ack(**await self.app[keys.LIVE].report(days))
+
+    async def trigger_event(self, event: str, *args: Any) -> Any:
+        if event in ("connect", "disconnect"):
+            # A client may name an event "connect" or "disconnect": only the server's own
+            # calls carry the handshake's environ, or come while the socket is closing.
+            if event == "connect":
+                genuine = (
+                    len(args) >= 2 and isinstance(args[1], dict) and "aiohttp.request" in args[1]
+                )
+            else:
+                genuine = bool(args) and not self.server.manager.is_connected(
+                    args[0], self.namespace
+                )
+            if not genuine:
+                return error_ack(ChatbotError(f"'{event}' is not an event", code="unknown_event"))
+        elif not hasattr(self, f"on_{event}"):
+            return error_ack(ChatbotError(f"unknown event '{event}'", code="unknown_event"))
+        return await super().trigger_event(event, *args)

@@ -1,0 +1,232 @@
+"""The REST API for the console's login and for bridges to existing helpdesks.
+
+Every endpoint except login and the OpenAPI document needs ``Authorization: Bearer
+<token>`` (an agent session from ``POST /api/auth/login``). Errors are JSON:
+``{"error": {"code": "...", "message": "..."}}`` with a matching HTTP status. The
+document at ``/api/openapi.json`` describes exactly these routes (a test holds them
+together).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+
+from chatbot import keys
+from chatbot.errors import ChatbotError, Forbidden, InvalidPayload, RateLimited, Unauthorized
+from chatbot.protocol import parse_ticket_change
+from chatbot.records import iso_time, message_record, note_record, ticket_record
+from chatbot.store import PRIORITIES, STATUSES, Agent
+from chatbot.web.agent import agent_record
+from chatbot.web.openapi import OPENAPI
+
+__all__ = ["api_routes", "error_middleware"]
+
+log = logging.getLogger(__name__)
+
+routes = web.RouteTableDef()
+
+
+def _error(exc: ChatbotError) -> web.Response:
+    headers = {}
+    if isinstance(exc, RateLimited):
+        headers["Retry-After"] = str(max(1, round(exc.retry_after)))
+    return web.json_response({"error": exc.as_payload()}, status=exc.http_status, headers=headers)
+
+
+@web.middleware
+async def error_middleware(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """API errors as JSON with a stable code; nothing unexpected leaks a traceback."""
+    if not request.path.startswith("/api/"):
+        return await handler(request)
+    try:
+        return await handler(request)
+    except ChatbotError as exc:
+        return _error(exc)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        code = {404: "not_found", 405: "method_not_allowed", 413: "too_long"}.get(
+            exc.status, "invalid_payload"
+        )
+        return web.json_response(
+            {"error": {"code": code, "message": exc.reason}}, status=exc.status
+        )
+    except Exception:
+        log.exception("%s %s failed", request.method, request.path)
+        return _error(ChatbotError("unexpected server error; please retry"))
+
+
+async def _body(request: web.Request) -> dict[str, Any]:
+    try:
+        data = await request.json(loads=json.loads)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise InvalidPayload("the body must be a JSON object") from None
+    if not isinstance(data, dict):
+        raise InvalidPayload("the body must be a JSON object")
+    return data
+
+
+def _token(request: web.Request) -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("send 'Authorization: Bearer <token>' from POST /api/auth/login")
+    return token.strip()
+
+
+async def _agent(request: web.Request) -> Agent:
+    return await request.app[keys.AGENT_AUTH].verify(_token(request))
+
+
+def _string(data: dict[str, Any], key: str, max_len: int = 500) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value or len(value) > max_len:
+        raise InvalidPayload(f"'{key}' must be a non-empty string of at most {max_len} characters")
+    return value
+
+
+@routes.post("/api/auth/login")
+async def login(request: web.Request) -> web.Response:
+    data = await _body(request)
+    email = _string(data, "email", 254)
+    password = _string(data, "password", 1024)
+    result = await request.app[keys.AGENT_AUTH].login(email, password, request.remote or "unknown")
+    return web.json_response(
+        {
+            "token": result.token,
+            "expires_at": iso_time(result.expires_at),
+            "agent": agent_record(result.agent),
+        }
+    )
+
+
+@routes.post("/api/auth/logout")
+async def logout(request: web.Request) -> web.Response:
+    token = _token(request)
+    await request.app[keys.AGENT_AUTH].verify(token)
+    await request.app[keys.AGENT_AUTH].logout(token)
+    return web.Response(status=204)
+
+
+@routes.get("/api/me")
+async def me(request: web.Request) -> web.Response:
+    return web.json_response({"agent": agent_record(await _agent(request))})
+
+
+@routes.get("/api/tickets")
+async def list_tickets(request: web.Request) -> web.Response:
+    await _agent(request)
+    status = request.query.get("status") or None
+    if status is not None and status not in STATUSES:
+        raise InvalidPayload(f"'status' must be one of {', '.join(STATUSES)}")
+    try:
+        limit = min(max(int(request.query.get("limit", "100")), 1), 500)
+    except ValueError:
+        raise InvalidPayload("'limit' must be a number") from None
+    query = (request.query.get("q") or "").strip().lower()[:200]
+    live = request.app[keys.LIVE]
+    agents = await live.agents()
+    tickets = await request.app[keys.STORE].list_tickets(status, 500 if query else limit)
+    records = [ticket_record(t, agents) for t in tickets]
+    if query:
+        records = [r for r in records if query in json.dumps(r, ensure_ascii=False).lower()]
+    return web.json_response({"tickets": records[:limit]})
+
+
+@routes.get("/api/tickets/{number}")
+async def get_ticket(request: web.Request) -> web.Response:
+    await _agent(request)
+    live = request.app[keys.LIVE]
+    store = request.app[keys.STORE]
+    ticket = await live.ticket(request.match_info["number"])
+    agents = await live.agents()
+    messages = await store.messages_after(ticket.conversation_id, 0, 10_000)
+    return web.json_response(
+        {
+            **ticket_record(ticket, agents),
+            "messages": [message_record(m) for m in messages],
+            "notes": [note_record(n, agents) for n in await store.notes_for(ticket.number)],
+        }
+    )
+
+
+@routes.patch("/api/tickets/{number}")
+async def patch_ticket(request: web.Request) -> web.Response:
+    agent = await _agent(request)
+    data = await _body(request)
+    live = request.app[keys.LIVE]
+    number = request.match_info["number"]
+    if data.get("status") == "closed":
+        resolution = _string(data, "resolution", 2000)
+        rest = {k: v for k, v in data.items() if k not in ("status", "resolution")}
+        if rest:
+            await _apply_change(live, agent, number, rest)
+        ticket = await live.close(agent, number, resolution)
+    else:
+        ticket = await _apply_change(live, agent, number, data)
+    return web.json_response(await live.record(ticket))
+
+
+async def _apply_change(live: Any, agent: Agent, number: str, data: dict[str, Any]) -> Any:
+    change = parse_ticket_change(
+        {**data, "ticket": number}, PRIORITIES, ("open", "waiting", "in_progress")
+    )
+    return await live.update(
+        agent,
+        change.ticket,
+        title=change.title,
+        fields=change.fields,
+        priority=change.priority,
+        status=change.status,
+    )
+
+
+@routes.post("/api/tickets/{number}/messages")
+async def post_message(request: web.Request) -> web.Response:
+    """An outside helpdesk's agent answers: the reply reaches the customer's chat."""
+    agent = await _agent(request)
+    data = await _body(request)
+    text = _string(data, "text", request.app[keys.SETTINGS].max_message_chars).strip()
+    client_id = data.get("id") or "api-" + secrets.token_hex(8)
+    if not isinstance(client_id, str) or len(client_id) > 64:
+        raise InvalidPayload("'id' must be a string of at most 64 characters")
+    author = data.get("author")
+    if author is not None:
+        author = " ".join(_string(data, "author", 80).split())
+        agent = Agent(agent.id, agent.email, author, agent.role, agent.created_at)
+    stored, created = await request.app[keys.LIVE].agent_message(
+        agent, request.match_info["number"], client_id, text, via="api"
+    )
+    return web.json_response(
+        {"message": message_record(stored), "duplicate": not created},
+        status=201 if created else 200,
+    )
+
+
+@routes.get("/api/reports")
+async def reports(request: web.Request) -> web.Response:
+    agent = await _agent(request)
+    if agent.role != "admin":
+        raise Forbidden("reports are for admins")
+    try:
+        days = min(max(int(request.query.get("days", "30")), 1), 366)
+    except ValueError:
+        raise InvalidPayload("'days' must be a number") from None
+    return web.json_response(await request.app[keys.LIVE].report(days))
+
+
+@routes.get("/api/openapi.json")
+async def openapi(request: web.Request) -> web.Response:
+    return web.json_response(OPENAPI)
+
+
+def api_routes() -> web.RouteTableDef:
+    return routes

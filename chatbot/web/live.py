@@ -1,0 +1,407 @@
+"""Live chat between customers and agents: what each handoff step stores, says and emits.
+
+Both namespaces call in here: the customer's (``/``) for messages, typing and ratings,
+the agents' (``/agent``) and the REST API for claims, replies, notes and closing. Every
+step stores first, then tells the customer (in their language, as a ``system`` message),
+the console (``/agent``) and the notifier (e-mail, webhooks).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import socketio
+
+from chatbot.engine import EngineContext
+from chatbot.errors import Conflict, Forbidden, NotFound
+from chatbot.handoff.notify import Notifier, customer_email, expected_text
+from chatbot.handoff.queue import Presence
+from chatbot.handoff.reports import build_report
+from chatbot.records import message_record, note_record, ticket_record
+from chatbot.settings import LANGUAGES
+from chatbot.store import Agent, NewMessage, Note, Store, StoredMessage, Ticket
+from chatbot.web.wire import wire_message, wire_ticket
+
+__all__ = ["AGENTS_ROOM", "LiveChat", "conversation_room"]
+
+log = logging.getLogger(__name__)
+
+#: Every connected console socket: queue and ticket changes go here.
+AGENTS_ROOM = "agents"
+LIVE_STATUSES = ("in_progress", "waiting")
+
+
+def conversation_room(conversation_id: str) -> str:
+    """The sockets of one conversation: the customer's tabs in ``/``, and in ``/agent`` the
+    consoles that opened it."""
+    return f"conversation:{conversation_id}"
+
+
+class LiveChat:
+    def __init__(
+        self,
+        store: Store,
+        sio: socketio.AsyncServer,
+        engine: EngineContext,
+        presence: Presence,
+        notifier: Notifier,
+        clock: Callable[[], float],
+        *,
+        max_chats: int,
+        mail_enabled: bool,
+    ) -> None:
+        self.store = store
+        self.sio = sio
+        self.engine = engine
+        self.presence = presence
+        self.notifier = notifier
+        self.clock = clock
+        self.max_chats = max_chats
+        self.mail_enabled = mail_enabled
+
+    # Reading.
+
+    async def agents(self) -> dict[str, Agent]:
+        return {a.id: a for a in await self.store.list_agents()}
+
+    async def record(self, ticket: Ticket) -> dict[str, Any]:
+        return ticket_record(ticket, await self.agents())
+
+    async def ticket(self, number: object) -> Ticket:
+        if not isinstance(number, str) or len(number) > 40:
+            raise NotFound("no such ticket")
+        ticket = await self.store.get_ticket(number.strip().upper())
+        if ticket is None:
+            raise NotFound(f"no ticket {number}")
+        return ticket
+
+    async def customer_ticket(self, conversation_id: str, visitor_id: str) -> Ticket | None:
+        """The conversation's newest ticket that is not closed, if any."""
+        for ticket in await self.store.tickets_for_visitor(visitor_id):
+            if ticket.conversation_id == conversation_id and ticket.status != "closed":
+                return ticket
+        return None
+
+    async def customer_view(self, ticket: Ticket) -> dict[str, Any]:
+        """The ``ticket`` event for the customer: their ticket, the agent's name, their place."""
+        view = wire_ticket(ticket)
+        if ticket.assignee and ticket.status in LIVE_STATUSES:
+            agent = await self.store.get_agent(ticket.assignee)
+            if agent is not None:
+                view["agent"] = {"name": agent.name}
+        if ticket.status == "open":
+            queue = await self.store.queue()
+            numbers = [t.number for t in queue]
+            if ticket.number in numbers:
+                view["position"] = numbers.index(ticket.number) + 1
+            view["agents_online"] = len(self.presence.available())
+        return view
+
+    async def customer_online(self, conversation_id: str) -> bool:
+        participants = self.sio.manager.get_participants("/", conversation_room(conversation_id))
+        return next(iter(participants), None) is not None
+
+    async def report(self, days: int) -> dict[str, Any]:
+        """The support lead's report over the last ``days`` days."""
+        until = self.clock() + 1
+        since = until - days * 86400
+        report = build_report(
+            await self.store.conversation_stats(since, until),
+            await self.store.tickets_between(since, until),
+            LANGUAGES,
+        )
+        return {"days": days, **report}
+
+    # Telling everyone.
+
+    async def _emit_messages(self, conversation_id: str, messages: list[StoredMessage]) -> None:
+        room = conversation_room(conversation_id)
+        for message in messages:
+            await self.sio.emit("message", wire_message(message), room=room, namespace="/")
+            await self.sio.emit("message", message_record(message), room=room, namespace="/agent")
+
+    async def _say(
+        self,
+        ticket: Ticket,
+        key: str,
+        message_id: str,
+        data: Mapping[str, Any] | None = None,
+        **values: str,
+    ) -> list[StoredMessage]:
+        """A system message to the customer, in the conversation's language."""
+        conversation = await self.store.get_conversation(ticket.conversation_id)
+        lang = conversation.language if conversation else ticket.language
+        text = self.engine.phrases.say(lang, key, company=self.engine.company_name, **values)
+        message = NewMessage(
+            id=message_id,
+            sender="system",
+            text=text,
+            at=self.clock(),
+            data={"lang": lang, "event": key, **(data or {})},
+        )
+        stored = await self.store.append_messages(ticket.conversation_id, [message])
+        fresh = [m for m, created in stored if created]
+        await self._emit_messages(ticket.conversation_id, fresh)
+        return fresh
+
+    async def changed(self, ticket: Ticket, change: str) -> None:
+        """A ticket changed: the console, the customer's banner and the webhooks hear of it."""
+        record = await self.record(ticket)
+        await self.sio.emit("ticket", record, room=AGENTS_ROOM, namespace="/agent")
+        await self.sio.emit(
+            "ticket",
+            await self.customer_view(ticket),
+            room=conversation_room(ticket.conversation_id),
+            namespace="/",
+        )
+        await self.publish_queue()
+        if change != "created":
+            await self.notifier.ticket_updated(ticket, change)
+
+    async def publish_queue(self) -> None:
+        """The queue to every console, and each waiting customer their place in it."""
+        queue = await self.store.queue()
+        agents = await self.agents()
+        await self.sio.emit(
+            "queue",
+            {"tickets": [ticket_record(t, agents) for t in queue]},
+            room=AGENTS_ROOM,
+            namespace="/agent",
+        )
+        online = len(self.presence.available())
+        for position, ticket in enumerate(queue, start=1):
+            await self.sio.emit(
+                "queue",
+                {"number": ticket.number, "position": position, "agents_online": online},
+                room=conversation_room(ticket.conversation_id),
+                namespace="/",
+            )
+
+    async def publish_presence(self) -> None:
+        chats: dict[str, int] = {}
+        for agent_id in {a.id for a in self.presence.available()} | set(
+            self._connected_agent_ids()
+        ):
+            chats[agent_id] = len(await self.store.tickets_for_agent(agent_id))
+        await self.sio.emit(
+            "presence",
+            {"agents": self.presence.snapshot(chats)},
+            room=AGENTS_ROOM,
+            namespace="/agent",
+        )
+
+    def _connected_agent_ids(self) -> list[str]:
+        return [str(a["id"]) for a in self.presence.snapshot({})]
+
+    # The handoff, step by step.
+
+    async def ticket_created(self, ticket: Ticket) -> None:
+        """The bot opened a ticket: tell the customer what happens next, the team that it
+        waits, and send the confirmation mail."""
+        view = await self.customer_view(ticket)
+        email = customer_email(ticket)
+        if self.presence.available() and "position" in view:
+            await self._say(
+                ticket,
+                "queue_position",
+                f"#q{ticket.number}",
+                {"ticket": ticket.number},
+                position=str(view["position"]),
+            )
+        else:
+            expected = expected_text(ticket, self.engine.phrases)
+            if email and self.mail_enabled:
+                await self._say(
+                    ticket,
+                    "queue_offline_email",
+                    f"#q{ticket.number}",
+                    expected=expected,
+                    email=email,
+                )
+            else:
+                await self._say(ticket, "queue_offline", f"#q{ticket.number}", expected=expected)
+        await self.changed(ticket, "created")
+        await self.notifier.ticket_created(ticket)
+
+    async def claim(self, agent: Agent, number: object) -> Ticket:
+        ticket = await self.ticket(number)
+        ticket = await self.store.claim_ticket(
+            ticket.number, agent.id, self.max_chats, self.clock()
+        )
+        await self._joined(ticket, agent, "agent_joined")
+        await self.changed(ticket, "claimed")
+        return ticket
+
+    async def _joined(self, ticket: Ticket, agent: Agent, key: str) -> None:
+        stamp = int((ticket.updated_at or self.clock()) * 1000)
+        await self._say(
+            ticket,
+            key,
+            f"#j{ticket.number}.{stamp}",
+            {"agent": {"id": agent.id, "name": agent.name}},
+            agent=agent.name,
+        )
+        for sid in self.presence.sids(agent.id):
+            await self.sio.enter_room(
+                sid, conversation_room(ticket.conversation_id), namespace="/agent"
+            )
+
+    async def transfer(self, agent: Agent, number: object, to_agent: object) -> Ticket:
+        ticket = await self.ticket(number)
+        if not isinstance(to_agent, str):
+            raise NotFound("no such agent")
+        holder = None if agent.role == "admin" else agent.id
+        ticket = await self.store.transfer_ticket(
+            ticket.number, holder, to_agent, self.max_chats, self.clock()
+        )
+        target = await self.store.get_agent(to_agent)
+        if target is not None:
+            await self._joined(ticket, target, "agent_transferred")
+        await self.changed(ticket, "transferred")
+        return ticket
+
+    async def release(self, agent: Agent, number: object) -> Ticket:
+        ticket = await self.ticket(number)
+        holder = None if agent.role == "admin" else agent.id
+        ticket = await self.store.release_ticket(ticket.number, holder, self.clock())
+        stamp = int(ticket.updated_at * 1000)
+        await self._say(ticket, "agent_released", f"#r{ticket.number}.{stamp}")
+        await self.changed(ticket, "released")
+        return ticket
+
+    def _check_holder(self, agent: Agent, ticket: Ticket) -> None:
+        if ticket.status == "closed":
+            raise Conflict(f"{ticket.number} is closed", code="ticket_closed")
+        if ticket.assignee != agent.id and agent.role != "admin":
+            raise Forbidden(f"claim {ticket.number} before you write to the customer")
+
+    async def close(self, agent: Agent, number: object, resolution: str) -> Ticket:
+        ticket = await self.ticket(number)
+        if ticket.assignee not in (None, agent.id) and agent.role != "admin":
+            raise Forbidden(f"{ticket.number} is another agent's chat")
+        ticket = await self.store.close_ticket(ticket.number, resolution, self.clock())
+        await self._say(
+            ticket,
+            "chat_closed",
+            f"#c{ticket.number}",
+            {"ask": {"field": "rating", "kind": "rating", "ticket": ticket.number}},
+        )
+        await self.changed(ticket, "closed")
+        return ticket
+
+    async def agent_message(
+        self,
+        agent: Agent,
+        number: object,
+        client_id: str,
+        text: str,
+        articles: list[dict[str, Any]] | None = None,
+        *,
+        via: str = "console",
+    ) -> tuple[StoredMessage, bool]:
+        ticket = await self.ticket(number)
+        if via == "console":
+            self._check_holder(agent, ticket)
+        elif ticket.status == "closed":
+            raise Conflict(f"{ticket.number} is closed", code="ticket_closed")
+        data: dict[str, Any] = {"agent": {"id": agent.id, "name": agent.name}}
+        if articles:
+            data["articles"] = articles
+        if via != "console":
+            data["via"] = via
+        now = self.clock()
+        [(stored, created)] = await self.store.append_messages(
+            ticket.conversation_id,
+            [NewMessage(id="@" + client_id, sender="agent", text=text, at=now, data=data)],
+        )
+        if created:
+            await self.store.mark_first_response(ticket.number, now)
+            await self._emit_messages(ticket.conversation_id, [stored])
+            await self.notifier.message_created(ticket, stored)
+            if not await self.customer_online(ticket.conversation_id):
+                await self.notifier.agent_replied(ticket)
+        return stored, created
+
+    async def note(
+        self, agent: Agent, number: object, client_id: str, text: str
+    ) -> tuple[Note, bool]:
+        ticket = await self.ticket(number)
+        note, created = await self.store.add_note(
+            Note(ticket=ticket.number, id=client_id, agent_id=agent.id, text=text, at=self.clock())
+        )
+        if created:
+            # Notes go to consoles only: the customer's namespace never sees them.
+            await self.sio.emit(
+                "note",
+                note_record(note, {agent.id: agent}),
+                room=conversation_room(ticket.conversation_id),
+                namespace="/agent",
+            )
+        return note, created
+
+    async def update(
+        self,
+        agent: Agent,
+        number: object,
+        *,
+        title: str | None,
+        fields: Mapping[str, str] | None,
+        priority: str | None,
+        status: str | None = None,
+    ) -> Ticket:
+        ticket = await self.ticket(number)
+        ticket = await self.store.update_ticket(
+            ticket.number,
+            self.clock(),
+            title=title,
+            fields=fields,
+            priority=priority,
+            status=status,
+        )
+        await self.changed(ticket, "updated")
+        return ticket
+
+    async def rate(self, visitor_id: str, number: object, score: int, comment: str) -> Ticket:
+        ticket = await self.ticket(number)
+        if ticket.visitor_id != visitor_id:
+            # The same answer as for a ticket that does not exist: numbers are guessable.
+            raise NotFound(f"no ticket {number}")
+        ticket = await self.store.rate_ticket(ticket.number, score, comment, self.clock())
+        await self._say(ticket, "rating_thanks", f"#t{ticket.number}")
+        await self.changed(ticket, "rated")
+        return ticket
+
+    async def customer_message(
+        self, conversation_id: str, visitor_id: str, message: StoredMessage
+    ) -> None:
+        """A customer wrote: consoles that have the conversation open see it at once."""
+        room = conversation_room(conversation_id)
+        await self.sio.emit("message", message_record(message), room=room, namespace="/agent")
+        ticket = await self.customer_ticket(conversation_id, visitor_id)
+        if ticket is not None:
+            await self.notifier.message_created(ticket, message)
+
+    async def customer_typing(self, conversation_id: str, on: bool) -> None:
+        await self.sio.emit(
+            "typing",
+            {"conversation_id": conversation_id, "from": "customer", "on": on},
+            room=conversation_room(conversation_id),
+            namespace="/agent",
+        )
+
+    async def agent_typing(self, agent: Agent, number: object, on: bool) -> None:
+        ticket = await self.ticket(number)
+        await self.sio.emit(
+            "typing",
+            {"from": "agent", "name": agent.name, "on": on},
+            room=conversation_room(ticket.conversation_id),
+            namespace="/",
+        )
+
+    async def bot_messages(self, conversation_id: str, messages: list[StoredMessage]) -> None:
+        """The bot's replies reach the consoles that have the conversation open."""
+        room = conversation_room(conversation_id)
+        for message in messages:
+            await self.sio.emit("message", message_record(message), room=room, namespace="/agent")

@@ -1,0 +1,339 @@
+"""The OpenAPI 3.1 document of the REST API, served at ``/api/openapi.json``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["OPENAPI"]
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+_ERRORS = {
+    "400": {"$ref": "#/components/responses/BadRequest"},
+    "401": {"$ref": "#/components/responses/Unauthorized"},
+}
+_NUMBER = {
+    "name": "number",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "example": "HS-104233"},
+}
+
+OPENAPI: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "chatbot API",
+        "version": "1",
+        "description": "Tickets for helpdesk bridges and the agent console. Every call except"
+        " login needs `Authorization: Bearer <token>`. Webhooks (`ticket.created`,"
+        " `ticket.updated`, `message.created`) are described in docs/api.md.",
+    },
+    "components": {
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        "responses": {
+            "BadRequest": _json(_ref("Error"), "Invalid input"),
+            "Unauthorized": _json(_ref("Error"), "No valid session token"),
+            "NotFound": _json(_ref("Error"), "No such ticket"),
+            "Conflict": _json(_ref("Error"), "Conflicts with the ticket's state"),
+        },
+        "schemas": {
+            "Error": {
+                "type": "object",
+                "required": ["error"],
+                "properties": {
+                    "error": {
+                        "type": "object",
+                        "required": ["code", "message"],
+                        "properties": {
+                            "code": {"type": "string"},
+                            "message": {"type": "string"},
+                            "retry_after": {"type": "string"},
+                        },
+                    }
+                },
+            },
+            "Agent": {
+                "type": "object",
+                "required": ["id", "name", "email", "role"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "name": {"type": "string"},
+                    "email": {"type": "string"},
+                    "role": {"enum": ["agent", "admin"]},
+                },
+            },
+            "Ticket": {
+                "type": "object",
+                "required": ["number", "title", "status", "priority", "fields", "customer"],
+                "properties": {
+                    "number": {"type": "string"},
+                    "title": {"type": "string"},
+                    "status": {"enum": ["open", "in_progress", "waiting", "closed"]},
+                    "priority": {"enum": ["urgent", "vip", "high", "normal", "low"]},
+                    "language": {"type": "string"},
+                    "service": {"type": "string"},
+                    "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "missing": {"type": "array", "items": {"type": "string"}},
+                    "expected_response": {"type": ["string", "null"]},
+                    "customer": {"type": "object"},
+                    "conversation_id": {"type": "string"},
+                    "assignee": {"type": ["object", "null"]},
+                    "created_at": {"type": "string", "format": "date-time"},
+                    "updated_at": {"type": "string", "format": "date-time"},
+                    "claimed_at": {"type": ["string", "null"]},
+                    "first_response_at": {"type": ["string", "null"]},
+                    "closed_at": {"type": ["string", "null"]},
+                    "resolution": {"type": ["string", "null"]},
+                    "rating": {"type": ["integer", "null"], "minimum": 1, "maximum": 5},
+                    "rating_comment": {"type": ["string", "null"]},
+                },
+            },
+            "Message": {
+                "type": "object",
+                "required": ["conversation_id", "seq", "id", "from", "text", "at"],
+                "properties": {
+                    "conversation_id": {"type": "string"},
+                    "seq": {"type": "integer"},
+                    "id": {"type": "string"},
+                    "from": {"enum": ["customer", "bot", "agent", "system"]},
+                    "text": {"type": "string"},
+                    "at": {"type": "string", "format": "date-time"},
+                    "agent": {"type": "object"},
+                    "articles": {"type": "array"},
+                },
+            },
+            "Note": {
+                "type": "object",
+                "required": ["ticket", "id", "agent", "text", "at"],
+                "properties": {
+                    "ticket": {"type": "string"},
+                    "id": {"type": "string"},
+                    "agent": {"type": "object"},
+                    "text": {"type": "string"},
+                    "at": {"type": "string", "format": "date-time"},
+                },
+            },
+            "TicketChange": {
+                "type": "object",
+                "properties": {
+                    "title": {"type": "string", "maxLength": 200},
+                    "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "priority": {"enum": ["urgent", "vip", "high", "normal", "low"]},
+                    "status": {"enum": ["open", "in_progress", "waiting", "closed"]},
+                    "resolution": {
+                        "type": "string",
+                        "maxLength": 2000,
+                        "description": "required with status closed",
+                    },
+                },
+            },
+        },
+    },
+    "security": [{"bearer": []}],
+    "paths": {
+        "/api/auth/login": {
+            "post": {
+                "summary": "Log in an agent; returns a session token",
+                "security": [],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["email", "password"],
+                                "properties": {
+                                    "email": {"type": "string"},
+                                    "password": {"type": "string"},
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "required": ["token", "expires_at", "agent"],
+                            "properties": {
+                                "token": {"type": "string"},
+                                "expires_at": {"type": "string", "format": "date-time"},
+                                "agent": _ref("Agent"),
+                            },
+                        },
+                        "Logged in",
+                    ),
+                    **_ERRORS,
+                    "429": _json(_ref("Error"), "Too many failed logins: wait Retry-After"),
+                },
+            }
+        },
+        "/api/auth/logout": {
+            "post": {
+                "summary": "End the session of the token sent",
+                "responses": {"204": {"description": "Logged out"}, **_ERRORS},
+            }
+        },
+        "/api/me": {
+            "get": {
+                "summary": "The logged-in agent",
+                "responses": {
+                    "200": _json(
+                        {"type": "object", "properties": {"agent": _ref("Agent")}}, "The agent"
+                    ),
+                    **_ERRORS,
+                },
+            }
+        },
+        "/api/tickets": {
+            "get": {
+                "summary": "Tickets, newest first",
+                "parameters": [
+                    {
+                        "name": "status",
+                        "in": "query",
+                        "schema": {"enum": ["open", "in_progress", "waiting", "closed"]},
+                    },
+                    {
+                        "name": "q",
+                        "in": "query",
+                        "description": "text to find in the number, title, fields or customer",
+                        "schema": {"type": "string"},
+                    },
+                    {
+                        "name": "limit",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 500},
+                    },
+                ],
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "properties": {"tickets": {"type": "array", "items": _ref("Ticket")}},
+                        },
+                        "Tickets",
+                    ),
+                    **_ERRORS,
+                },
+            }
+        },
+        "/api/tickets/{number}": {
+            "get": {
+                "summary": "One ticket with its whole transcript and internal notes",
+                "parameters": [_NUMBER],
+                "responses": {
+                    "200": _json(
+                        {
+                            "allOf": [
+                                _ref("Ticket"),
+                                {
+                                    "type": "object",
+                                    "properties": {
+                                        "messages": {"type": "array", "items": _ref("Message")},
+                                        "notes": {"type": "array", "items": _ref("Note")},
+                                    },
+                                },
+                            ]
+                        },
+                        "The ticket",
+                    ),
+                    **_ERRORS,
+                    "404": {"$ref": "#/components/responses/NotFound"},
+                },
+            },
+            "patch": {
+                "summary": "Change title, fields, priority or status (closing needs a resolution)",
+                "parameters": [_NUMBER],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("TicketChange")}},
+                },
+                "responses": {
+                    "200": _json(_ref("Ticket"), "The changed ticket"),
+                    **_ERRORS,
+                    "404": {"$ref": "#/components/responses/NotFound"},
+                    "409": {"$ref": "#/components/responses/Conflict"},
+                },
+            },
+        },
+        "/api/tickets/{number}/messages": {
+            "post": {
+                "summary": "Reply to the customer: the message reaches their chat (and e-mail"
+                " if they are away)",
+                "parameters": [_NUMBER],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["text"],
+                                "properties": {
+                                    "text": {"type": "string", "maxLength": 4000},
+                                    "id": {
+                                        "type": "string",
+                                        "maxLength": 64,
+                                        "description": "your id: a retry with it is stored once",
+                                    },
+                                    "author": {
+                                        "type": "string",
+                                        "maxLength": 80,
+                                        "description": "the name the customer sees",
+                                    },
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "201": _json(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "message": _ref("Message"),
+                                "duplicate": {"type": "boolean"},
+                            },
+                        },
+                        "Stored and sent",
+                    ),
+                    "200": {"description": "Already stored with this id (a retry)"},
+                    **_ERRORS,
+                    "404": {"$ref": "#/components/responses/NotFound"},
+                    "409": {"$ref": "#/components/responses/Conflict"},
+                },
+            }
+        },
+        "/api/reports": {
+            "get": {
+                "summary": "The support lead's report (admins)",
+                "parameters": [
+                    {
+                        "name": "days",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 366},
+                    }
+                ],
+                "responses": {
+                    "200": {"description": "Totals, per language and per day"},
+                    **_ERRORS,
+                    "403": _json(_ref("Error"), "Not an admin"),
+                },
+            }
+        },
+        "/api/openapi.json": {
+            "get": {
+                "summary": "This document",
+                "security": [],
+                "responses": {"200": {"description": "OpenAPI 3.1"}},
+            }
+        },
+    },
+}
