@@ -43,8 +43,8 @@ async def widget_script(request: web.Request) -> web.StreamResponse:
     return _secure(response)
 
 
-def _page(name: str) -> web.StreamResponse:
-    response = web.FileResponse(WIDGET_DIR / "demo" / name)
+def _page(name: str, folder: str = "demo") -> web.StreamResponse:
+    response = web.FileResponse(WIDGET_DIR / folder / name)
     response.headers["Content-Security-Policy"] = PAGE_CSP
     return _secure(response)
 
@@ -94,10 +94,33 @@ def demo_user_token(secret: bytes, now: float) -> str:
     return f"{header}.{body}.{b64(signature)}"
 
 
+async def console_page(request: web.Request) -> web.StreamResponse:
+    """The agent console; it logs in over the API and holds its token in sessionStorage."""
+    return _page("index.html", "console")
+
+
+async def console_script(request: web.Request) -> web.StreamResponse:
+    path = WIDGET_DIR / "dist" / "console.js"
+    if not path.is_file():
+        raise web.HTTPServiceUnavailable(
+            text="the console is not built: run `make widget` (npm run build in widget/)"
+        )
+    response = web.FileResponse(path, headers={"Content-Type": "application/javascript"})
+    response.headers["Cache-Control"] = "no-cache"
+    return _secure(response)
+
+
+async def console_css(request: web.Request) -> web.StreamResponse:
+    return _secure(web.FileResponse(WIDGET_DIR / "console" / "console.css"))
+
+
 def page_routes() -> list[web.RouteDef]:
     return [
         web.get("/", demo_site),
         web.get("/portal", demo_portal),
         web.get("/widget.js", widget_script),
         web.get("/demo/demo.css", demo_css),
+        web.get("/console", console_page),
+        web.get("/console/console.js", console_script),
+        web.get("/console/console.css", console_css),
     ]
