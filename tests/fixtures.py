@@ -17,7 +17,16 @@ from chatbot.content import build_engine_context
 from chatbot.engine import EngineContext
 from chatbot.settings import Settings
 
-__all__ = ["ChatClient", "ServerFactory", "chat_server", "engine", "make_server"]
+__all__ = [
+    "AgentClient",
+    "ChatClient",
+    "ServerFactory",
+    "add_agent",
+    "chat_server",
+    "engine",
+    "login",
+    "make_server",
+]
 
 TIMEOUT = 10.0
 _ids = itertools.count(1)
@@ -102,6 +111,92 @@ class ChatClient:
         return self.received
 
 
+class AgentClient:
+    """An agent console's Socket.IO connection to ``/agent``, recording every event."""
+
+    opened: ClassVar[list[AgentClient]] = []
+
+    def __init__(self, url: str) -> None:
+        AgentClient.opened.append(self)
+        self.url = url
+        self.sio = socketio.AsyncClient(reconnection=False)
+        self.events: list[tuple[str, Any]] = []
+        self.refused: Any = None
+        self._changed = asyncio.Condition()
+        for event in ("session", "queue", "ticket", "message", "note", "typing", "presence"):
+            self.sio.on(event, self._recorder(event), namespace="/agent")
+        self.sio.on("connect_error", self._on_connect_error, namespace="/agent")
+        self.disconnected = asyncio.Event()
+        self.sio.on("disconnect", self._on_disconnect, namespace="/agent")
+
+    async def _on_disconnect(self, *reason: Any) -> None:
+        self.disconnected.set()
+
+    def _recorder(self, event: str) -> Callable[[Any], Awaitable[None]]:
+        async def record(data: Any) -> None:
+            async with self._changed:
+                self.events.append((event, data))
+                self._changed.notify_all()
+
+        return record
+
+    async def _on_connect_error(self, data: Any) -> None:
+        self.refused = data
+
+    async def connect(self, token: str | None) -> None:
+        await self.sio.connect(
+            self.url,
+            auth={"token": token} if token is not None else None,
+            namespaces=["/agent"],
+            transports=["websocket"],
+            wait_timeout=TIMEOUT,
+        )
+        await self.wait_for("session")
+
+    async def disconnect(self) -> None:
+        await self.sio.disconnect()
+
+    async def call(self, event: str, data: Any = None) -> Any:
+        return await self.sio.call(event, data, namespace="/agent", timeout=TIMEOUT)
+
+    def seen(self, event: str) -> list[Any]:
+        return [data for name, data in self.events if name == event]
+
+    async def wait_for(self, event: str, where: Callable[[Any], bool] = lambda data: True) -> Any:
+        """The first ``event`` (so far or still to come) for which ``where`` holds."""
+
+        def found() -> Any:
+            return next((d for n, d in self.events if n == event and where(d)), None)
+
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: found() is not None), TIMEOUT)
+        return found()
+
+
+async def add_agent(
+    server: TestServer, email: str, name: str, role: str = "agent"
+) -> tuple[str, str]:
+    """A new agent account on the running server: (email, password)."""
+    from chatbot import keys
+
+    password = f"pw-{name}-{next(_ids)}-long-enough"
+    await server.app[keys.AGENT_AUTH].add(email, name, password, role)  # type: ignore[arg-type]
+    return email, password
+
+
+async def login(server: TestServer, email: str, password: str) -> str:
+    """``POST /api/auth/login``: the session token."""
+    import aiohttp
+
+    async with aiohttp.ClientSession() as http:
+        response = await http.post(
+            server.make_url("/api/auth/login"), json={"email": email, "password": password}
+        )
+        body = await response.json()
+        assert response.status == 200, body
+        return str(body["token"])
+
+
 ServerFactory = Callable[..., Awaitable[TestServer]]
 
 
@@ -126,6 +221,9 @@ async def make_server(tmp_path: Path, engine: EngineContext) -> AsyncIterator[Se
     for client in list(ChatClient.opened):
         await client.disconnect()
     ChatClient.opened.clear()
+    for agent in list(AgentClient.opened):
+        await agent.disconnect()
+    AgentClient.opened.clear()
     for server in servers:
         await server.close()
 

@@ -7,6 +7,7 @@ once, not at the next reconnect. Payloads are validated in ``chatbot.protocol``.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -63,6 +64,7 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     def __init__(self, app: web.Application, namespace: str = "/agent") -> None:
         super().__init__(namespace)
         self.app = app
+        self._tasks: set[asyncio.Task[None]] = set()
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         token = auth.get("token") if isinstance(auth, dict) else None
@@ -91,9 +93,16 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         try:
             return await self.app[keys.AGENT_AUTH].verify(session.get("token"))
         except Unauthorized:
-            # Logged out elsewhere, or expired: this console is done.
-            await self.disconnect(sid)
+            # Logged out elsewhere, or expired: this console is done, once it has the
+            # answer that says so.
+            task = asyncio.create_task(self._disconnect_soon(sid))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
             raise
+
+    async def _disconnect_soon(self, sid: str) -> None:
+        await asyncio.sleep(0.5)
+        await self.disconnect(sid)
 
     @acked
     async def on_snapshot(self, sid: str, data: Any = None) -> dict[str, Any]:
