@@ -23,7 +23,19 @@ header button { background: transparent; border: none; color: #fff; font-size: 2
 .log { flex: 1; overflow-y: auto; padding: 12px; display: flex; flex-direction: column; gap: 8px; background: #f6f7f9; }
 .msg { max-width: 85%; padding: 8px 11px; border-radius: 12px; white-space: pre-wrap; overflow-wrap: anywhere; }
 .msg.customer { align-self: flex-end; background: #1b5fd1; color: #fff; border-bottom-right-radius: 4px; }
-.msg.bot, .msg.agent, .msg.system { align-self: flex-start; background: #fff; border: 1px solid #e1e4ea; border-bottom-left-radius: 4px; }
+.msg.bot, .msg.agent { align-self: flex-start; background: #fff; border: 1px solid #e1e4ea; border-bottom-left-radius: 4px; }
+.msg.agent { border-color: #b9d3c4; background: #f1faf4; }
+.msg.system { align-self: center; max-width: 92%; background: transparent; color: #4b5563; font-size: 13px; text-align: center; padding: 2px 8px; }
+.who { align-self: flex-start; font-size: 12px; color: #2f6b45; font-weight: 600; margin: 4px 0 -5px 4px; }
+.rating { align-self: stretch; background: #fff; border: 1px solid #e1e4ea; border-radius: 10px; padding: 10px 12px; display: flex; flex-direction: column; gap: 8px; }
+.rating strong { font-size: 14px; }
+.rating p { margin: 0; }
+.stars { display: flex; gap: 4px; }
+.stars button { background: none; border: none; font-size: 28px; line-height: 1; color: #c7ccd4; cursor: pointer; padding: 0 2px; }
+.stars button.on { color: #f5a700; }
+.rating textarea { height: auto; font-size: 14px; }
+.rating .send-rating { align-self: flex-start; border: none; background: #1b5fd1; color: #fff; border-radius: 8px; padding: 7px 14px; font-size: 14px; cursor: pointer; }
+.rating .send-rating[disabled] { opacity: .5; cursor: default; }
 .msg.pending { opacity: .6; }
 .card { align-self: flex-start; max-width: 85%; background: #fff; border: 1px solid #c9d6ef; border-left: 4px solid #1b5fd1;
   border-radius: 8px; padding: 8px 11px; }

@@ -20,6 +20,8 @@ const state = {
   open: false,
   unread: 0,
   lastAsk: null,
+  rated: new Set(), // tickets rated on this screen
+  ticket: null,
 };
 
 // A custom element, so the page's "div {...}" rules do not match the host, and inline
@@ -107,13 +109,29 @@ function clearChoices() {
   for (const node of log.querySelectorAll(".choices")) node.remove();
 }
 
+function fill(template, values) {
+  return template.replace(/\{(\w+)\}/g, (whole, key) => (key in values ? String(values[key]) : whole));
+}
+
 function renderMessage(message, pending = false) {
   // With an article card, the card shows title and summary: the bubble keeps the intro.
   const hasCards = message.articles && message.articles.length;
-  const text = hasCards ? message.text.split("\n\n")[0] : message.text;
-  const bubble = el("div", { class: `msg ${message.from}${pending ? " pending" : ""}`, "data-id": message.id }, text);
-  if (message.seq) bubble.setAttribute("data-seq", String(message.seq));
-  log.append(bubble);
+  const text = hasCards && message.from === "bot" ? message.text.split("\n\n")[0] : message.text;
+  if (message.from === "agent") {
+    const name = (message.agent && message.agent.name) || texts(state.lang).agent;
+    log.append(el("div", { class: "who" }, name));
+  }
+  if (text || !hasCards) {
+    const bubble = el("div", { class: `msg ${message.from}${pending ? " pending" : ""}`, "data-id": message.id }, text);
+    if (message.seq) bubble.setAttribute("data-seq", String(message.seq));
+    log.append(bubble);
+  }
+  if (message.event === "rating_thanks") {
+    for (const node of log.querySelectorAll(".rating")) node.remove();
+  }
+  if (message.ask && message.ask.kind === "rating") {
+    if (!state.rated.has(message.ask.ticket)) log.append(ratingForm(message.ask.ticket));
+  }
   for (const article of message.articles || []) {
     const card = el("div", { class: "card" });
     card.append(el("strong", {}, article.title), el("p", {}, article.summary || ""));
@@ -138,6 +156,50 @@ function renderMessage(message, pending = false) {
     log.append(choices);
   }
   scrollDown();
+}
+
+// Stars after an agent closed the chat: 1-5 and an optional comment, sent as `rate`.
+function ratingForm(ticket) {
+  const t = texts(state.lang);
+  const box = el("div", { class: "rating", role: "group", "aria-label": t.rate });
+  box.append(el("strong", {}, t.rate));
+  const stars = el("div", { class: "stars" });
+  let score = 0;
+  const buttons = [];
+  for (let n = 1; n <= 5; n += 1) {
+    const star = el("button", { type: "button", "aria-label": fill(t.star, { n }), "aria-pressed": "false", "data-score": String(n) }, "★");
+    star.addEventListener("click", () => {
+      score = n;
+      buttons.forEach((b, i) => {
+        b.classList.toggle("on", i < n);
+        b.setAttribute("aria-pressed", String(i < n));
+      });
+      submit.disabled = false;
+    });
+    buttons.push(star);
+    stars.append(star);
+  }
+  const comment = el("textarea", { rows: "2", maxlength: "2000", placeholder: t.comment, "aria-label": t.comment });
+  const submit = el("button", { type: "button", class: "send-rating", disabled: "" }, t.send_rating);
+  submit.addEventListener("click", async () => {
+    if (!score) return;
+    submit.disabled = true;
+    let ack;
+    try {
+      ack = await socket.timeout(8000).emitWithAck("rate", { ticket, score, comment: comment.value.trim() });
+    } catch {
+      submit.disabled = false;
+      return;
+    }
+    if (ack && ack.ok) {
+      state.rated.add(ticket);
+      box.replaceChildren(el("p", {}, t.rated));
+    } else {
+      submit.disabled = false;
+    }
+  });
+  box.append(stars, comment, submit);
+  return box;
 }
 
 function receive(message) {
@@ -169,15 +231,33 @@ function CSS_ESCAPE(value) {
 }
 
 function showTicket(ticket) {
+  if (!ticket) {
+    banner.hidden = true;
+    state.ticket = null;
+    return;
+  }
+  state.ticket = ticket;
   const t = texts(state.lang);
-  let text = `${t.ticket} ${ticket.number}: ${ticket.title} (${ticket.status})`;
-  if (ticket.expected_response) {
+  let text = `${t.ticket} ${ticket.number}: ${ticket.title}`;
+  if (ticket.status === "closed") {
+    text += ` · ${t.closed}`;
+  } else if (ticket.agent && ticket.agent.name) {
+    text += ` · ${fill(t.joined, { agent: ticket.agent.name })}`;
+  } else if (ticket.position && ticket.agents_online) {
+    text += ` · ${t.queue}: ${ticket.position}`;
+  } else if (ticket.expected_response) {
     const when = new Date(ticket.expected_response);
     const format = { dateStyle: "medium", timeStyle: "short" };
     text += ` · ${t.expected}: ${when.toLocaleString(state.lang, format)}`;
   }
   banner.textContent = text;
   banner.hidden = false;
+}
+
+function showPosition(update) {
+  if (state.ticket && update && state.ticket.number === update.number) {
+    showTicket({ ...state.ticket, position: update.position, agents_online: update.agents_online });
+  }
 }
 
 // The outbox survives reloads and flaky connections: each message keeps its client id
@@ -278,14 +358,18 @@ socket.on("session", async (session) => {
   state.conversation = session.conversation_id;
   state.lang = session.language || state.lang;
   applyTexts();
+  showTicket(session.ticket);
   offline.hidden = true;
   await catchUp();
   await flush();
 });
 socket.on("message", receive);
 socket.on("ticket", showTicket);
+socket.on("queue", showPosition);
 socket.on("typing", (event) => {
-  typing.hidden = !(event && event.on && event.from !== "customer");
+  const on = Boolean(event && event.on && event.from !== "customer");
+  typing.textContent = on && event.name ? `${event.name}: ${texts(state.lang).typing}` : texts(state.lang).typing;
+  typing.hidden = !on;
 });
 socket.on("disconnect", () => {
   offline.hidden = false;
