@@ -12,6 +12,7 @@ import socketio
 from aiohttp import web
 
 from chatbot import keys
+from chatbot.attachments import AttachmentStore
 from chatbot.content import build_engine_context
 from chatbot.engine import EngineContext
 from chatbot.handoff.agents import AgentAuth
@@ -50,7 +51,8 @@ def create_app(settings: Settings, *, engine: EngineContext | None = None) -> we
     sio = socketio.AsyncServer(
         async_mode="aiohttp",
         cors_allowed_origins="*" if origins == ["*"] else origins,
-        max_http_buffer_size=64 * 1024,
+        # Attachments travel as binary Socket.IO packets; everything else is small.
+        max_http_buffer_size=int(settings.attachment_max_mb * 1024 * 1024) + 64 * 1024,
         logger=False,
         engineio_logger=False,
     )
@@ -82,6 +84,9 @@ def create_app(settings: Settings, *, engine: EngineContext | None = None) -> we
         store, engine_context, clock = app[keys.STORE], app[keys.ENGINE], app[keys.CLOCK]
         app[keys.AGENT_AUTH] = AgentAuth(
             store, clock, session_seconds=settings.agent_session_hours * 3600
+        )
+        app[keys.ATTACHMENTS] = AttachmentStore(
+            settings.attachments_path, int(settings.attachment_max_mb * 1024 * 1024)
         )
         app[keys.CANNED] = load_canned_replies(settings.content_dir / "canned_replies.yml")
         presence = Presence()

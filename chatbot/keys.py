@@ -7,6 +7,7 @@ from collections.abc import Callable
 import socketio
 from aiohttp import web
 
+from chatbot.attachments import AttachmentStore
 from chatbot.engine import EngineContext
 from chatbot.handoff.agents import AgentAuth
 from chatbot.handoff.notify import Notifier
@@ -20,6 +21,7 @@ from chatbot.web.turns import TurnRunner
 
 __all__ = [
     "AGENT_AUTH",
+    "ATTACHMENTS",
     "CLOCK",
     "CONNECTION_LIMITS",
     "ENGINE",
@@ -53,3 +55,4 @@ NOTIFIER = web.AppKey("notifier", Notifier)
 LIVE = web.AppKey("live", LiveChat)
 #: Canned replies for the console: ``[{"id", "title", "text": {lang: text}}]``.
 CANNED: web.AppKey[list[dict[str, object]]] = web.AppKey("canned")
+ATTACHMENTS = web.AppKey("attachments", AttachmentStore)

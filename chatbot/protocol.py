@@ -22,6 +22,7 @@ __all__ = [
     "InboundMessage",
     "Rating",
     "TicketChange",
+    "Upload",
     "error_ack",
     "normalise_locale",
     "ok_ack",
@@ -39,6 +40,7 @@ __all__ = [
     "parse_ticket_ref",
     "parse_transfer",
     "parse_typing",
+    "parse_upload",
 ]
 
 PROTOCOL_VERSION = 1
@@ -127,6 +129,32 @@ def parse_message(raw: Any, max_chars: int) -> InboundMessage:
     if not text.strip() and not value:
         raise InvalidPayload("a message needs 'text' or 'value'", code="empty_message")
     return InboundMessage(id=client_id, text=text.strip(), value=value or None)
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    id: str
+    name: str
+    data: bytes
+    #: The agent's ticket; customers send none.
+    ticket: str | None = None
+
+
+def parse_upload(raw: Any, *, with_ticket: bool = False) -> Upload:
+    """``{"id": ..., "name": "screenshot.png", "data": <binary>}`` (and ``ticket`` for agents).
+    The content and its size are checked where it is stored."""
+    data = _require_object(raw, "attach")
+    client_id = data.get("id")
+    if not isinstance(client_id, str) or not _CLIENT_ID.match(client_id):
+        raise InvalidPayload("'id' must be 1-64 characters of letters, digits, '_', '-', '.', ':'")
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip() or len(name) > 255:
+        raise InvalidPayload("'name' must be the file name (at most 255 characters)")
+    content = data.get("data")
+    if not isinstance(content, bytes | bytearray):
+        raise InvalidPayload("'data' must be the file's bytes (a binary attachment)")
+    ticket = _ticket_number(data.get("ticket")) if with_ticket else None
+    return Upload(id=client_id, name=_clean_text(name).strip(), data=bytes(content), ticket=ticket)
 
 
 def parse_history(raw: Any) -> HistoryRequest:

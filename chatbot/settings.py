@@ -52,6 +52,8 @@ class Settings:
     connection_burst: float = 30
     connections_per_second: float = 1.0
     history_page_size: int = 500
+    #: Attachments (PNG, JPEG, PDF, plain text): the largest file accepted.
+    attachment_max_mb: float = 5.0
     log_level: str = "INFO"
     #: Live chat: chats one agent may hold at once; how long a console login lasts.
     max_chats_per_agent: int = 5
@@ -76,6 +78,10 @@ class Settings:
     @property
     def cache_dir(self) -> Path:
         return self.model_cache or Path.home() / ".cache" / "chatbot"
+
+    @property
+    def attachments_path(self) -> Path:
+        return self.data_dir / "attachments"
 
     @property
     def database_path(self) -> Path:
@@ -118,6 +124,7 @@ class Settings:
             ("max_chats_per_agent", int),
             ("agent_session_hours", float),
             ("reply_email_delay", float),
+            ("attachment_max_mb", float),
         ):
             raw = os.environ.get(f"CHATBOT_{name.upper()}")
             if raw:

@@ -28,6 +28,7 @@ from chatbot.protocol import (
     parse_ticket_change,
     parse_ticket_ref,
     parse_transfer,
+    parse_upload,
 )
 from chatbot.records import message_record, note_record, ticket_record
 from chatbot.settings import LANGUAGES
@@ -204,6 +205,21 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             agent, request.ticket, request.id, request.text, articles
         )
         return ok_ack(seq=stored.seq, id=stored.id, duplicate=not created)
+
+    @acked
+    async def on_attach(self, sid: str, data: Any = None) -> dict[str, Any]:
+        upload = parse_upload(data, with_ticket=True)
+        agent = await self._agent(sid)
+        files = self.app[keys.ATTACHMENTS]
+        saved = await asyncio.to_thread(files.save, upload.data, upload.name)
+        stored, created = await self.app[keys.LIVE].agent_message(
+            agent, upload.ticket, upload.id, saved.name, attachment=saved.as_data()
+        )
+        if not created:
+            await asyncio.to_thread(files.discard, saved.id)
+        return ok_ack(
+            seq=stored.seq, id=stored.id, duplicate=not created, message=message_record(stored)
+        )
 
     @acked
     async def on_note(self, sid: str, data: Any = None) -> dict[str, Any]:

@@ -6,6 +6,7 @@ acknowledges, and answers bad input with an error ack; no input can crash it.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 from collections.abc import Awaitable, Callable
@@ -27,6 +28,7 @@ from chatbot.protocol import (
     parse_message,
     parse_rating,
     parse_typing,
+    parse_upload,
 )
 from chatbot.records import message_record
 from chatbot.redaction import redact
@@ -176,6 +178,38 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             Identity.from_dict(identity) if identity else None,
         )
         return ok_ack(seq=stored.seq, id=stored.id, duplicate=not created)
+
+    @acked
+    async def on_attach(self, sid: str, data: Any = None) -> dict[str, Any]:
+        """A screenshot or log for the support team; shown to the agent, not read by the bot."""
+        upload = parse_upload(data)
+        session = await self._session(sid)
+        wait = self.app[keys.MESSAGE_LIMITS].take(session["visitor_id"])
+        if wait:
+            raise RateLimited("you are sending messages very fast; please wait a moment", wait)
+        conversation_id = session["conversation_id"]
+        store = self.app[keys.STORE]
+        files = self.app[keys.ATTACHMENTS]
+        saved = await asyncio.to_thread(files.save, upload.data, upload.name)
+        new = NewMessage(
+            id=upload.id,
+            sender="customer",
+            text=saved.name,
+            at=self.app[keys.CLOCK](),
+            data={"attachment": saved.as_data()},
+        )
+        [(stored, created)] = await store.append_messages(conversation_id, [new])
+        if created:
+            room = conversation_room(conversation_id)
+            await self.emit("message", wire_message(stored), room=room, skip_sid=sid)
+            await self.app[keys.LIVE].customer_message(
+                conversation_id, session["visitor_id"], stored
+            )
+        else:
+            await asyncio.to_thread(files.discard, saved.id)  # a retry: the first copy stays
+        return ok_ack(
+            seq=stored.seq, id=stored.id, duplicate=not created, message=wire_message(stored)
+        )
 
     @acked
     async def on_history(self, sid: str, data: Any = None) -> dict[str, Any]:

@@ -300,6 +300,7 @@ class LiveChat:
         articles: list[dict[str, Any]] | None = None,
         *,
         via: str = "console",
+        attachment: Mapping[str, Any] | None = None,
     ) -> tuple[StoredMessage, bool]:
         ticket = await self.ticket(number)
         if via == "console":
@@ -309,6 +310,8 @@ class LiveChat:
         data: dict[str, Any] = {"agent": {"id": agent.id, "name": agent.name}}
         if articles:
             data["articles"] = articles
+        if attachment:
+            data["attachment"] = dict(attachment)
         if via != "console":
             data["via"] = via
         now = self.clock()

@@ -114,12 +114,32 @@ async def console_css(request: web.Request) -> web.StreamResponse:
     return _secure(web.FileResponse(WIDGET_DIR / "console" / "console.css"))
 
 
+async def attachment(request: web.Request) -> web.StreamResponse:
+    """A file sent in a chat. Its id is unguessable and only ever sent to that chat."""
+    found = request.app[keys.ATTACHMENTS].find(request.match_info["file_id"])
+    if found is None:
+        raise web.HTTPNotFound()
+    path, content_type = found
+    if content_type == "text/plain":
+        content_type += "; charset=utf-8"
+    response = web.FileResponse(path, headers={"Content-Type": content_type})
+    # Never run as a page, never sniffed into HTML; images show inline, the rest downloads.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Content-Disposition"] = (
+        "inline" if content_type.startswith("image/") else "attachment"
+    )
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return _secure(response)
+
+
 def page_routes() -> list[web.RouteDef]:
     return [
         web.get("/", demo_site),
         web.get("/portal", demo_portal),
         web.get("/widget.js", widget_script),
         web.get("/demo/demo.css", demo_css),
+        web.get("/attachments/{file_id}", attachment),
         web.get("/console", console_page),
         web.get("/console/console.js", console_script),
         web.get("/console/console.css", console_css),

@@ -94,7 +94,8 @@ class TurnRunner:
         pending = [
             m
             for m in await self._store.messages_after(conversation_id, state.processed_seq, 200)
-            if m.sender == "customer"
+            # A file alone is for the agent; the bot answers words.
+            if m.sender == "customer" and "attachment" not in m.data
         ]
         if not pending:
             return

@@ -41,7 +41,7 @@ def wire_message(message: StoredMessage) -> dict[str, Any]:
         "text": message.text,
         "at": iso_time(message.at),
     }
-    for key in ("lang", "articles", "ask", "value", "redacted", "event"):
+    for key in ("lang", "articles", "ask", "value", "redacted", "event", "attachment"):
         if key in message.data:
             payload[key] = message.data[key]
     agent = message.data.get("agent")
