@@ -26,6 +26,10 @@ header button { background: transparent; border: none; color: #fff; font-size: 2
 .msg.bot, .msg.agent { align-self: flex-start; background: #fff; border: 1px solid #e1e4ea; border-bottom-left-radius: 4px; }
 .msg.agent { border-color: #b9d3c4; background: #f1faf4; }
 .msg.system { align-self: center; max-width: 92%; background: transparent; color: #4b5563; font-size: 13px; text-align: center; padding: 2px 8px; }
+.msg.file a { color: inherit; display: flex; flex-direction: column; gap: 4px; text-decoration: underline; }
+.msg.file img { max-width: 220px; max-height: 160px; border-radius: 6px; background: #fff; }
+form button.attach { background: transparent; color: #4b5563; padding: 0 6px; border-radius: 8px; display: flex; align-items: center; }
+form button.attach:hover { background: #eef1f5; }
 .who { align-self: flex-start; font-size: 12px; color: #2f6b45; font-weight: 600; margin: 4px 0 -5px 4px; }
 .rating { align-self: stretch; background: #fff; border: 1px solid #e1e4ea; border-radius: 10px; padding: 10px 12px; display: flex; flex-direction: column; gap: 8px; }
 .rating strong { font-size: 14px; }

@@ -52,6 +52,23 @@ function chatIcon() {
   return svg;
 }
 
+function clipIcon() {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("width", "20");
+  svg.setAttribute("height", "20");
+  svg.setAttribute("aria-hidden", "true");
+  const path = document.createElementNS(ns, "path");
+  path.setAttribute("fill", "none");
+  path.setAttribute("stroke", "currentColor");
+  path.setAttribute("stroke-width", "2");
+  path.setAttribute("stroke-linecap", "round");
+  path.setAttribute("d", "M21 11.5l-8.6 8.6a5.5 5.5 0 0 1-7.8-7.8l8.6-8.6a3.7 3.7 0 0 1 5.2 5.2l-8.6 8.6a1.8 1.8 0 0 1-2.6-2.6l7.9-7.9");
+  svg.append(path);
+  return svg;
+}
+
 function el(tag, attrs = {}, text) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
@@ -75,7 +92,10 @@ const typing = el("div", { class: "typing", hidden: "" });
 const form = el("form");
 const input = el("textarea", { rows: "1" });
 const send = el("button", { type: "submit" });
-form.append(input, send);
+const attachButton = el("button", { type: "button", class: "attach" });
+attachButton.append(clipIcon());
+const fileInput = el("input", { type: "file", accept: "image/png,image/jpeg,application/pdf,text/plain,.log,.txt", hidden: "" });
+form.append(attachButton, fileInput, input, send);
 panel.append(header, banner, offline, log, typing, form);
 root.append(launcher, panel);
 
@@ -87,6 +107,8 @@ function applyTexts() {
   input.setAttribute("placeholder", t.placeholder);
   input.setAttribute("aria-label", t.placeholder);
   send.textContent = t.send;
+  attachButton.setAttribute("aria-label", t.attach);
+  attachButton.setAttribute("title", t.attach);
   typing.textContent = t.typing;
   offline.textContent = t.offline;
   log.setAttribute("aria-label", t.log);
@@ -121,7 +143,9 @@ function renderMessage(message, pending = false) {
     const name = (message.agent && message.agent.name) || texts(state.lang).agent;
     log.append(el("div", { class: "who" }, name));
   }
-  if (text || !hasCards) {
+  if (message.attachment) {
+    log.append(attachmentView(message, pending));
+  } else if (text || !hasCards) {
     const bubble = el("div", { class: `msg ${message.from}${pending ? " pending" : ""}`, "data-id": message.id }, text);
     if (message.seq) bubble.setAttribute("data-seq", String(message.seq));
     log.append(bubble);
@@ -156,6 +180,72 @@ function renderMessage(message, pending = false) {
     log.append(choices);
   }
   scrollDown();
+}
+
+function formatSize(bytes) {
+  return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+// A file in the chat: a thumbnail for pictures, a link for the rest. Served by our server.
+function attachmentView(message, pending) {
+  const file = message.attachment;
+  const box = el("div", { class: `msg file ${message.from}${pending ? " pending" : ""}`, "data-id": message.id });
+  if (message.seq) box.setAttribute("data-seq", String(message.seq));
+  if (!file.id) {
+    box.textContent = `${file.name} (${formatSize(file.size)})`;
+    return box;
+  }
+  const href = `${SERVER}/attachments/${encodeURIComponent(file.id)}`;
+  const link = el("a", { href, target: "_blank", rel: "noopener noreferrer" });
+  if (file.type === "image/png" || file.type === "image/jpeg") {
+    link.append(el("img", { src: href, alt: file.name, loading: "lazy" }));
+  }
+  link.append(el("span", {}, `${file.name} (${formatSize(file.size)})`));
+  box.append(link);
+  return box;
+}
+
+const MAX_FILE = (parseFloat(script && script.dataset.maxFileMb) || 5) * 1024 * 1024;
+const FILE_TYPES = ["image/png", "image/jpeg", "application/pdf", "text/plain"];
+
+async function sendFile(file) {
+  const t = texts(state.lang);
+  const typeOk = FILE_TYPES.includes(file.type) || /\.(log|txt)$/i.test(file.name);
+  if (!typeOk || file.size > MAX_FILE) {
+    notice(typeOk ? fill(t.attach_too_big, { mb: Math.round(MAX_FILE / 1024 / 1024) }) : t.attach_type);
+    return;
+  }
+  const id = newId();
+  state.seen.add(id);
+  const local = { id, from: "customer", text: file.name, attachment: { name: file.name, size: file.size, type: file.type } };
+  renderMessage(local, true);
+  let ack;
+  try {
+    const data = await file.arrayBuffer();
+    ack = await socket.timeout(30000).emitWithAck("attach", { id, name: file.name, data });
+  } catch {
+    ack = null;
+  }
+  const placeholder = log.querySelector(`.msg[data-id="${CSS_ESCAPE(id)}"]`);
+  if (ack && ack.ok) {
+    if (placeholder) placeholder.replaceWith(attachmentView(ack.message, false));
+    state.bySeq.set(ack.seq, ack.message);
+    state.lastSeq = Math.max(state.lastSeq, ack.seq);
+  } else {
+    if (placeholder) placeholder.remove();
+    state.seen.delete(id);
+    const code = ack && ack.error && ack.error.code;
+    notice(code === "too_large" ? fill(t.attach_too_big, { mb: Math.round(MAX_FILE / 1024 / 1024) }) : code === "unsupported_type" ? t.attach_type : t.offline);
+  }
+}
+
+function notice(text) {
+  offline.textContent = text;
+  offline.hidden = false;
+  setTimeout(() => {
+    offline.hidden = socket.connected;
+    offline.textContent = texts(state.lang).offline;
+  }, 5000);
 }
 
 // Stars after an agent closed the chat: 1-5 and an optional comment, sent as `rate`.
@@ -411,6 +501,11 @@ function close() {
 }
 
 launcher.addEventListener("click", () => (state.open ? close() : open()));
+attachButton.addEventListener("click", () => fileInput.click());
+fileInput.addEventListener("change", () => {
+  for (const file of fileInput.files || []) sendFile(file);
+  fileInput.value = "";
+});
 closeButton.addEventListener("click", close);
 panel.addEventListener("keydown", (event) => {
   if (event.key === "Escape") close();
