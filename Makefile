@@ -22,10 +22,12 @@ widget/node_modules/.installed: widget/package.json widget/package-lock.json
 	cd widget && npm ci --no-audit --no-fund
 	touch $@
 
-widget/dist/widget.js: widget/node_modules/.installed $(wildcard widget/src/*.js)
+# One build makes both bundles: the widget (/widget.js) and the agent console (/console).
+widget/dist/.built: widget/node_modules/.installed $(wildcard widget/src/*.js widget/src/*/*.js)
 	cd widget && npm run build
+	touch $@
 
-widget: widget/dist/widget.js
+widget: widget/dist/.built
 
 run: install widget
 	$(BIN)/chatbot serve --host $(HOST) --port $(PORT) --data-dir var --demo
