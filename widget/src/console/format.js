@@ -1,0 +1,86 @@
+// Formatting for the console (English interface).
+
+export const STATUS_LABELS = {
+  open: "Open",
+  in_progress: "In progress",
+  waiting: "Waiting",
+  closed: "Closed",
+};
+
+export const LANGUAGE_NAMES = {
+  en: "English",
+  fi: "Finnish",
+  nb: "Norwegian",
+  no: "Norwegian",
+  hr: "Croatian",
+  ru: "Russian",
+  hu: "Hungarian",
+};
+
+export function statusLabel(status) {
+  return STATUS_LABELS[status] || String(status || "");
+}
+
+export function languageName(code) {
+  if (!code) return "Unknown";
+  return LANGUAGE_NAMES[code] || String(code).toUpperCase();
+}
+
+export function humanize(name) {
+  const text = String(name || "").replace(/_/g, " ").trim();
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** "<1 min", "4 min", "1 h 5 min", "2 d 3 h" since an ISO time. */
+export function waitingText(iso, now = Date.now()) {
+  const at = Date.parse(iso);
+  if (!Number.isFinite(at)) return "";
+  const minutes = Math.max(0, Math.floor((now - at) / 60000));
+  if (minutes < 1) return "<1 min";
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours} h ${minutes % 60} min`;
+  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+}
+
+/** "14:05", or "21 Nov 14:05" when not today. */
+export function clockTime(iso) {
+  if (!iso) return "";
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return "";
+  const time = date.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
+  if (date.toDateString() === new Date().toDateString()) return time;
+  return `${date.toLocaleDateString("en-GB", { day: "numeric", month: "short" })} ${time}`;
+}
+
+export function dateTime(iso) {
+  if (!iso) return "";
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return String(iso);
+  return date.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
+}
+
+export function stars(score) {
+  const n = Math.max(0, Math.min(5, Math.round(Number(score) || 0)));
+  return "★".repeat(n) + "☆".repeat(5 - n);
+}
+
+export function firstName(name) {
+  if (typeof name !== "string") return "";
+  return name.trim().split(/\s+/)[0] || "";
+}
+
+export function initials(name) {
+  const parts = String(name || "?").trim().split(/\s+/);
+  return ((parts[0] || "?").charAt(0) + (parts.length > 1 ? parts[parts.length - 1].charAt(0) : "")).toUpperCase();
+}
+
+export function percent(share) {
+  if (share === null || share === undefined || !Number.isFinite(Number(share))) return "—";
+  return `${Math.round(Number(share) * 1000) / 10}%`;
+}
+
+export function number(value) {
+  if (value === null || value === undefined || !Number.isFinite(Number(value))) return "—";
+  return String(value);
+}
