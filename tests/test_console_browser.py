@@ -121,8 +121,10 @@ async def test_a_customer_and_an_agent_from_question_to_rating(
     await stars.nth(4).wait_for()
     await stars.nth(4).click()
     await customer.fill(".rating textarea", "Fast and friendly")
+    await customer.screenshot(path=screenshot_path("widget-rating.png"))
     await customer.click(".rating .send-rating")
-    await customer.wait_for_selector(".rating p")
+    await customer_sees(customer, ".msg.system", "Thank you for your feedback")
+    assert await customer.locator(".rating").count() == 0  # the stars are gone once rated
     await customer.screenshot(path=screenshot_path("widget-rated.png"))
     await console.wait_for_function(
         "() => (document.querySelector('#ticket-rating')?.textContent || '').includes('5')"
