@@ -10,9 +10,27 @@ from aiohttp.test_utils import TestServer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.fixtures import ChatClient, ServerFactory, server_url
+from tests.fixtures import AgentClient, ChatClient, ServerFactory, add_agent, login, server_url
 
-CODES = {"invalid_payload", "too_long", "empty_message", "unknown_event"}
+CODES = {
+    "invalid_payload",
+    "too_long",
+    "empty_message",
+    "unknown_event",
+    # rate and attach: a ticket that is not theirs or not closed, a file we do not take
+    "not_found",
+    "not_closed",
+    "empty_file",
+    "too_large",
+    "unsupported_type",
+}
+AGENT_CODES = CODES | {
+    "already_claimed",
+    "too_many_chats",
+    "ticket_closed",
+    "not_assigned",
+    "forbidden",
+}
 
 json_values = st.recursive(
     st.none()
@@ -35,7 +53,50 @@ message_like = st.fixed_dictionaries(
     },
 )
 history_like = st.fixed_dictionaries({}, optional={"after": json_values})
-events = st.sampled_from(["message", "history", "typing", "bogus", "connect", "disconnect"])
+events = st.sampled_from(
+    ["message", "history", "typing", "rate", "attach", "bogus", "connect", "disconnect"]
+)
+agent_events = st.sampled_from(
+    [
+        "snapshot",
+        "open",
+        "history",
+        "claim",
+        "release",
+        "transfer",
+        "close",
+        "message",
+        "note",
+        "update",
+        "typing",
+        "presence",
+        "kb_search",
+        "reports",
+        "attach",
+        "bogus",
+        "disconnect",
+    ]
+)
+agent_like = st.fixed_dictionaries(
+    {},
+    optional={
+        "ticket": json_values | st.sampled_from(["HS-104201", "hs-104201", "HS-1", "X" * 50]),
+        "id": json_values | st.text(max_size=80),
+        "text": json_values | st.text(max_size=5000),
+        "to": json_values,
+        "resolution": json_values | st.text(max_size=3000),
+        "status": json_values | st.sampled_from(["online", "away", "closed", "open"]),
+        "fields": json_values,
+        "priority": json_values | st.sampled_from(["urgent", "low"]),
+        "title": json_values,
+        "q": json_values | st.text(max_size=600),
+        "article": json_values,
+        "data": json_values | st.binary(max_size=300),
+        "name": json_values,
+        "days": json_values,
+        "on": json_values,
+    },
+)
 
 
 @pytest.fixture
@@ -76,6 +137,32 @@ async def test_any_payload_to_any_event_gets_a_clear_answer(
     healthy = await client.call("history", {"after": 0})
     assert healthy["ok"] is True
     await client.disconnect()
+
+
+@pytest.fixture
+async def agent_token(chat_server: TestServer) -> str:
+    """An admin's session, and one open ticket for the events to act on."""
+    customer = ChatClient(server_url(chat_server))
+    await customer.connect()
+    await customer.say("I want to talk to a real person about kafebar.no")
+    await customer.disconnect()
+    return await login(chat_server, *await add_agent(chat_server, "fuzz@x.example", "F", "admin"))
+
+
+@FUZZ
+@given(event=agent_events, payload=json_values | agent_like)
+async def test_any_payload_to_any_agent_event_gets_a_clear_answer(
+    chat_server: TestServer, agent_token: str, event: str, payload: Any
+) -> None:
+    agent = AgentClient(server_url(chat_server))
+    await agent.connect(agent_token)
+    ack = await agent.call(event, payload)
+    assert isinstance(ack, dict), ack
+    if ack.get("ok") is not True:
+        assert ack["ok"] is False and ack["error"]["code"] in AGENT_CODES, ack
+        assert isinstance(ack["error"]["message"], str) and ack["error"]["message"]
+    assert (await agent.call("snapshot"))["ok"] is True
+    await agent.disconnect()
 
 
 @FUZZ
