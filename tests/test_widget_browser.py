@@ -210,5 +210,7 @@ async def test_a_forged_portal_identity_is_refused(
     )
     await page.goto(f"{base}/forged-portal.html")
     await page.click("[data-chatbot] >> .launcher")
-    await page.locator(".offline:not([hidden])").wait_for()
+    notice = page.locator(".offline:not([hidden])")
+    await notice.wait_for()
+    assert "expired" in (await notice.text_content() or "")  # said plainly, not "offline"
     assert await page.evaluate("() => localStorage.getItem('chatbot.visitor_token')") is None

@@ -470,6 +470,11 @@ socket.on("connect_error", (error) => {
   if (code === "invalid_token" && !state.userToken) {
     localStorage.removeItem(TOKEN_KEY); // forged or from another server: start afresh
     socket.connect();
+  } else if (code === "invalid_token") {
+    // The portal's signed login was refused (expired or not valid): say so, and do not
+    // fall back to an anonymous chat that would not know the customer.
+    offline.textContent = texts(state.lang).identity;
+    offline.hidden = false;
   } else {
     offline.hidden = false;
   }
