@@ -138,6 +138,7 @@ def create_app(settings: Settings, *, engine: EngineContext | None = None) -> we
             clock=clock,
             ticket_prefix=settings.ticket_prefix,
             on_ticket=live.ticket_created,
+            priority_for=live.priority_for,
         )
         app[keys.TURNS] = runner
         sio.register_namespace(CustomerNamespace(app, "/"))

@@ -145,6 +145,7 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         wait = self.app[keys.MESSAGE_LIMITS].take(session["visitor_id"])
         if wait:
             # Nothing is stored: the client may resend the same id after retry_after.
+            await self.app[keys.LIVE].flooded(session["visitor_id"], session["conversation_id"])
             raise RateLimited("you are sending messages very fast; please wait a moment", wait)
         conversation_id = session["conversation_id"]
         extra: dict[str, Any] = {"value": message.value} if message.value else {}
@@ -186,6 +187,7 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         session = await self._session(sid)
         wait = self.app[keys.MESSAGE_LIMITS].take(session["visitor_id"])
         if wait:
+            await self.app[keys.LIVE].flooded(session["visitor_id"], session["conversation_id"])
             raise RateLimited("you are sending messages very fast; please wait a moment", wait)
         conversation_id = session["conversation_id"]
         store = self.app[keys.STORE]

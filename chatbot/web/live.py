@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 #: Every connected console socket: queue and ticket changes go here.
 AGENTS_ROOM = "agents"
 LIVE_STATUSES = ("in_progress", "waiting")
+#: Refused floods (rate-limited messages) after which a visitor's tickets are ``low``.
+FLOODS_BEFORE_LOW_PRIORITY = 3
 
 
 def conversation_room(conversation_id: str) -> str:
@@ -60,6 +62,27 @@ class LiveChat:
         self.clock = clock
         self.max_chats = max_chats
         self.mail_enabled = mail_enabled
+        self._floods: dict[str, int] = {}
+
+    # Fair use: a visitor who floods the chat goes to the back of the queue.
+
+    async def flooded(self, visitor_id: str, conversation_id: str) -> None:
+        """Count a refused flood; from the third on, the visitor's tickets are ``low``."""
+        self._floods[visitor_id] = self._floods.get(visitor_id, 0) + 1
+        if len(self._floods) > 100_000:
+            self._floods.pop(next(iter(self._floods)))
+        if self._floods[visitor_id] == FLOODS_BEFORE_LOW_PRIORITY:
+            log.info("visitor %s flooded the chat; their tickets go to low priority", visitor_id)
+            for ticket in await self.store.tickets_for_visitor(visitor_id):
+                if ticket.status != "closed" and ticket.priority != "low":
+                    changed = await self.store.update_ticket(
+                        ticket.number, self.clock(), priority="low"
+                    )
+                    await self.changed(changed, "updated")
+
+    def priority_for(self, visitor_id: str, priority: str) -> str:
+        """The priority a new ticket of this visitor gets."""
+        return "low" if self._floods.get(visitor_id, 0) >= FLOODS_BEFORE_LOW_PRIORITY else priority
 
     # Reading.
 

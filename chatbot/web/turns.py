@@ -46,7 +46,9 @@ class TurnRunner:
         clock: Callable[[], float] = time.time,
         ticket_prefix: str = "HS",
         on_ticket: Callable[[Ticket], Awaitable[None]] | None = None,
+        priority_for: Callable[[str, str], str] | None = None,
     ) -> None:
+        self._priority_for = priority_for
         self._prefix = ticket_prefix
         self._on_ticket = on_ticket
         self._store = store
@@ -151,7 +153,9 @@ class TurnRunner:
                                 service=draft.service,
                                 title=draft.title,
                                 language=draft.language,
-                                priority=draft.priority,
+                                priority=self._priority_for(conversation.visitor_id, draft.priority)
+                                if self._priority_for
+                                else draft.priority,
                                 fields=dict(draft.fields),
                                 missing=draft.missing,
                                 expected_response=draft.expected_response,
