@@ -136,3 +136,49 @@ def test_serve_answers_health_checks_and_stops_cleanly(tmp_path: Path, sig: sign
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_agents_are_added_from_stdin_and_can_then_log_in(tmp_path: Path) -> None:
+    data = str(tmp_path / "data")
+    out = run(
+        "agents",
+        "add",
+        "Ana@Support.example",
+        "--name",
+        "Ana",
+        "--role",
+        "admin",
+        "--data-dir",
+        data,
+        stdin="correct horse battery\n",
+    )
+    assert "added admin Ana <ana@support.example>" in out
+    weak = subprocess.run(
+        [*CHATBOT, "agents", "add", "ivan@support.example", "--name", "Ivan", "--data-dir", data],
+        input="short\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert weak.returncode == 1 and "at least 10 characters" in weak.stderr
+    again = subprocess.run(
+        [*CHATBOT, "agents", "add", "ana@support.example", "--name", "Ana", "--data-dir", data],
+        input="another long password\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert again.returncode == 1 and "already has an account" in again.stderr
+    assert run("agents", "list", "--data-dir", data).split() == [
+        "ana@support.example",
+        "admin",
+        "Ana",
+    ]
+    import sqlite3
+
+    stored = (
+        sqlite3.connect(Path(data) / "chatbot.sqlite3")
+        .execute("SELECT password_hash FROM agents")
+        .fetchone()[0]
+    )
+    assert stored.startswith("$argon2id$") and "correct horse" not in stored
