@@ -36,7 +36,10 @@ from chatbot.store import PRIORITIES, Agent
 from chatbot.web.customer import acked
 from chatbot.web.live import AGENTS_ROOM, conversation_room
 
-__all__ = ["AgentNamespace", "agent_record", "article_card"]
+__all__ = ["EDITABLE_STATUSES", "AgentNamespace", "agent_record", "article_card"]
+
+#: Statuses an agent sets directly; closing has its own step (with a resolution).
+EDITABLE_STATUSES = ("open", "waiting", "in_progress")
 
 log = logging.getLogger(__name__)
 
@@ -232,18 +235,10 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
 
     @acked
     async def on_update(self, sid: str, data: Any = None) -> dict[str, Any]:
-        change = parse_ticket_change(data, PRIORITIES, ("open", "waiting", "in_progress"))
+        change = parse_ticket_change(data, PRIORITIES, EDITABLE_STATUSES)
         agent = await self._agent(sid)
         live = self.app[keys.LIVE]
-        ticket = await live.update(
-            agent,
-            change.ticket,
-            title=change.title,
-            fields=change.fields,
-            priority=change.priority,
-            status=change.status,
-        )
-        return ok_ack(ticket=await live.record(ticket))
+        return ok_ack(ticket=await live.record(await live.update(agent, change)))
 
     @acked
     async def on_typing(self, sid: str, data: Any = None) -> dict[str, Any]:

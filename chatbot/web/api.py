@@ -21,8 +21,9 @@ from chatbot import keys
 from chatbot.errors import ChatbotError, Forbidden, InvalidPayload, RateLimited, Unauthorized
 from chatbot.protocol import parse_ticket_change
 from chatbot.records import iso_time, message_record, note_record, ticket_record
-from chatbot.store import PRIORITIES, STATUSES, Agent
-from chatbot.web.agent import agent_record
+from chatbot.store import PRIORITIES, STATUSES, Agent, Ticket
+from chatbot.web.agent import EDITABLE_STATUSES, agent_record
+from chatbot.web.live import LiveChat
 from chatbot.web.openapi import OPENAPI
 
 __all__ = ["api_routes", "error_middleware"]
@@ -175,18 +176,9 @@ async def patch_ticket(request: web.Request) -> web.Response:
     return web.json_response(await live.record(ticket))
 
 
-async def _apply_change(live: Any, agent: Agent, number: str, data: dict[str, Any]) -> Any:
-    change = parse_ticket_change(
-        {**data, "ticket": number}, PRIORITIES, ("open", "waiting", "in_progress")
-    )
-    return await live.update(
-        agent,
-        change.ticket,
-        title=change.title,
-        fields=change.fields,
-        priority=change.priority,
-        status=change.status,
-    )
+async def _apply_change(live: LiveChat, agent: Agent, number: str, data: dict[str, Any]) -> Ticket:
+    change = parse_ticket_change({**data, "ticket": number}, PRIORITIES, EDITABLE_STATUSES)
+    return await live.update(agent, change)
 
 
 @routes.post("/api/tickets/{number}/messages")

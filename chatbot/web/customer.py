@@ -137,16 +137,19 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             raise InvalidToken("not connected")
         return session
 
+    async def _fair_use(self, session: dict[str, Any]) -> None:
+        """Refuse a flood; nothing is stored, so the client may resend the same id later."""
+        wait = self.app[keys.MESSAGE_LIMITS].take(session["visitor_id"])
+        if wait:
+            await self.app[keys.LIVE].flooded(session["visitor_id"], session["conversation_id"])
+            raise RateLimited("you are sending messages very fast; please wait a moment", wait)
+
     @acked
     async def on_message(self, sid: str, data: Any = None) -> dict[str, Any]:
         settings = self.app[keys.SETTINGS]
         message = parse_message(data, settings.max_message_chars)
         session = await self._session(sid)
-        wait = self.app[keys.MESSAGE_LIMITS].take(session["visitor_id"])
-        if wait:
-            # Nothing is stored: the client may resend the same id after retry_after.
-            await self.app[keys.LIVE].flooded(session["visitor_id"], session["conversation_id"])
-            raise RateLimited("you are sending messages very fast; please wait a moment", wait)
+        await self._fair_use(session)
         conversation_id = session["conversation_id"]
         extra: dict[str, Any] = {"value": message.value} if message.value else {}
         # Secrets never reach the database: "my password is ..." is stored redacted.
@@ -185,10 +188,7 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         """A screenshot or log for the support team; shown to the agent, not read by the bot."""
         upload = parse_upload(data)
         session = await self._session(sid)
-        wait = self.app[keys.MESSAGE_LIMITS].take(session["visitor_id"])
-        if wait:
-            await self.app[keys.LIVE].flooded(session["visitor_id"], session["conversation_id"])
-            raise RateLimited("you are sending messages very fast; please wait a moment", wait)
+        await self._fair_use(session)
         conversation_id = session["conversation_id"]
         store = self.app[keys.STORE]
         files = self.app[keys.ATTACHMENTS]

@@ -19,6 +19,7 @@ from chatbot.errors import Conflict, Forbidden, NotFound
 from chatbot.handoff.notify import Notifier, customer_email, expected_text
 from chatbot.handoff.queue import Presence
 from chatbot.handoff.reports import build_report
+from chatbot.protocol import TicketChange
 from chatbot.records import message_record, note_record, ticket_record
 from chatbot.settings import LANGUAGES
 from chatbot.store import Agent, NewMessage, Note, Store, StoredMessage, Ticket
@@ -367,24 +368,15 @@ class LiveChat:
             )
         return note, created
 
-    async def update(
-        self,
-        agent: Agent,
-        number: object,
-        *,
-        title: str | None,
-        fields: Mapping[str, str] | None,
-        priority: str | None,
-        status: str | None = None,
-    ) -> Ticket:
-        ticket = await self.ticket(number)
+    async def update(self, agent: Agent, change: TicketChange) -> Ticket:
+        ticket = await self.ticket(change.ticket)
         ticket = await self.store.update_ticket(
             ticket.number,
             self.clock(),
-            title=title,
-            fields=fields,
-            priority=priority,
-            status=status,
+            title=change.title,
+            fields=change.fields,
+            priority=change.priority,
+            status=change.status,
         )
         await self.changed(ticket, "updated")
         return ticket
