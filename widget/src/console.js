@@ -20,6 +20,7 @@ const TOKEN_KEY = "chatbot.agent_token";
 const OUTBOX_KEY = "chatbot.agent_outbox";
 const UNREAD_KEY = "chatbot.agent_unread";
 const PRESENCE_KEY = "chatbot.agent_presence";
+const OPEN_KEY = "chatbot.agent_open";
 const ACK_TIMEOUT = 10000;
 const TYPING_IDLE = 1500;
 const MAX_TEXT = 4000;
@@ -38,7 +39,7 @@ for (const id of [
   "close-group", "close-resolution", "close-ticket", "transcript", "customer-typing",
   "composer", "canned", "note-toggle", "composer-hint", "reply-input", "reply-send",
   "details", "details-empty", "details-main", "ticket-form", "ticket-title", "ticket-fields",
-  "ticket-priority", "ticket-save", "ticket-saved", "ticket-facts", "ticket-rating",
+  "ticket-priority", "ticket-save", "ticket-saved", "ticket-facts", "ticket-rating", "rating-panel",
   "customer-details", "customer-tickets", "kb-form", "kb-query", "kb-search", "kb-results",
   "reports-view", "reports-days", "reports-close", "reports-body",
 ]) {
@@ -187,7 +188,7 @@ ui.logout.addEventListener("click", async () => {
   } finally {
     ui.logout.disabled = false;
   }
-  for (const key of [TOKEN_KEY, OUTBOX_KEY, UNREAD_KEY, PRESENCE_KEY]) sessionStorage.removeItem(key);
+  for (const key of [TOKEN_KEY, OUTBOX_KEY, UNREAD_KEY, PRESENCE_KEY, OPEN_KEY]) sessionStorage.removeItem(key);
   teardown();
   showLogin();
 });
@@ -279,6 +280,7 @@ async function onConnect() {
     call("presence", { status: "away" }, { quiet: true });
   }
   if (state.current) await openTicket(state.current.number, { refresh: true });
+  else if (load(OPEN_KEY, null)) await openTicket(load(OPEN_KEY, null)); // after a reload
   flush();
 }
 
@@ -420,14 +422,29 @@ function ticketItem(ticket, kind) {
   return item;
 }
 
+/** Replaces the list's items, keeping the nodes of items that look the same (no churn
+ * under the agent's pointer while the team works). */
+function renderList(list, items) {
+  const old = new Map();
+  for (const node of list.children) old.set(node.getAttribute("data-ticket"), node);
+  const nodes = items.map((node) => {
+    const previous = old.get(node.getAttribute("data-ticket"));
+    return previous && previous.isEqualNode(node) ? previous : node;
+  });
+  nodes.forEach((node, index) => {
+    if (list.children[index] !== node) list.insertBefore(node, list.children[index] || null);
+  });
+  while (list.children.length > nodes.length) list.lastElementChild.remove();
+}
+
 function renderQueue() {
-  ui.queue.replaceChildren(...state.queue.map((t) => ticketItem(t, "queue")));
+  renderList(ui.queue, state.queue.map((t) => ticketItem(t, "queue")));
   ui["queue-empty"].hidden = state.queue.length > 0;
   ui["queue-count"].textContent = String(state.queue.length);
 }
 
 function renderMine() {
-  ui.mine.replaceChildren(...state.mine.map((t) => ticketItem(t, "mine")));
+  renderList(ui.mine, state.mine.map((t) => ticketItem(t, "mine")));
   ui["mine-empty"].hidden = state.mine.length > 0;
   ui["mine-count"].textContent = state.maxChats ? `${state.mine.length}/${state.maxChats}` : String(state.mine.length);
 }
@@ -445,15 +462,13 @@ function renderTeam() {
   ui.team.replaceChildren(
     ...agents.map((agent) => {
       const status = agentStatus(agent);
-      const seen = state.presence && state.presence.get(agent.id);
-      const chats = seen && Number.isFinite(seen.chats) ? ` · ${seen.chats} chat${seen.chats === 1 ? "" : "s"}` : "";
       const me = state.me && agent.id === state.me.id ? " (you)" : "";
       return el(
         "li",
         { class: `team-member ${status}` },
         el("span", { class: "dot", "aria-hidden": "true" }),
         el("span", { class: "team-name" }, `${agent.name || "Agent"}${me}`),
-        el("span", { class: "team-status" }, `${status}${chats}`),
+        el("span", { class: "team-status" }, status),
       );
     }),
   );
@@ -599,6 +614,7 @@ async function openTicket(number, { refresh = false } = {}) {
       dirty: false,
     };
     state.current = current;
+    save(OPEN_KEY, number);
     ui.transcript.replaceChildren();
     ui["customer-typing"].hidden = true;
     ui["conv-empty"].hidden = true;
@@ -625,6 +641,7 @@ async function openTicket(number, { refresh = false } = {}) {
     current.loading = false;
     if (!refresh) {
       state.current = null;
+      sessionStorage.removeItem(OPEN_KEY);
       showEmptyConversation();
       markActive();
     }
@@ -695,8 +712,9 @@ function renderConversation() {
   ui["conv-status"].textContent = statusLabel(ticket.status);
   ui["conv-status"].className = `status status-${ticket.status}`;
   const assignee = ticket.assignee;
+  const holder = assignee ? (assignee.id === me.id ? "you" : assignee.name || "another agent") : "";
   ui["conv-assignee"].textContent = assignee
-    ? `Assigned to ${assignee.id === me.id ? "you" : assignee.name || "another agent"}`
+    ? `${ticket.status === "closed" ? "Handled by" : "Assigned to"} ${holder}`
     : "Unassigned";
   const info = [languageName(ticket.language)];
   if (ticket.service) info.push(humanize(ticket.service));
@@ -723,7 +741,6 @@ function renderConversation() {
     ui["note-toggle"].checked = false;
   }
   ui["note-toggle"].disabled = notesOnly;
-  ui.canned.disabled = notesOnly;
   const noteMode = ui["note-toggle"].checked;
   ui.composer.classList.toggle("note-mode", noteMode);
   ui["reply-send"].textContent = noteMode ? "Add note" : "Send";
@@ -847,7 +864,7 @@ function addMessage(message) {
   if (seq) current.bySeq.set(seq, node);
   place(node, messageKey(message));
   if (message.from === "customer") ui["customer-typing"].hidden = true;
-  scrollToBottom(stick);
+  scrollToBottom(stick || (message.from === "agent" && message.agent && state.me && message.agent.id === state.me.id));
 }
 
 function addNote(note) {
@@ -934,10 +951,17 @@ function onTyping(event) {
     return;
   }
   if (!current.ticket || event.conversation_id !== current.ticket.conversation_id) return;
-  ui["customer-typing"].hidden = !event.on;
+  setCustomerTyping(Boolean(event.on));
   clearTimeout(customerTypingTimer);
   // A lost "off" must not leave the indicator on forever.
-  if (event.on) customerTypingTimer = setTimeout(() => (ui["customer-typing"].hidden = true), 10000);
+  if (event.on) customerTypingTimer = setTimeout(() => setCustomerTyping(false), 10000);
+}
+
+function setCustomerTyping(on) {
+  if (ui["customer-typing"].hidden === !on) return;
+  const stick = isNearBottom();
+  ui["customer-typing"].hidden = !on;
+  scrollToBottom(stick); // the transcript got shorter or taller
 }
 
 // --- sending: an outbox that keeps the client id until the server acknowledges it
@@ -1227,10 +1251,10 @@ function renderDetails() {
     const score = Number(ticket.rating);
     const comment = ticket.rating_comment ? ` — ${ticket.rating_comment}` : "";
     ui["ticket-rating"].textContent = `${stars(score)} ${score}/5${comment}`;
-    ui["ticket-rating"].hidden = false;
+    ui["rating-panel"].hidden = false;
   } else {
     ui["ticket-rating"].textContent = "";
-    ui["ticket-rating"].hidden = true;
+    ui["rating-panel"].hidden = true;
   }
   renderCustomer(ticket);
 }

@@ -26,8 +26,15 @@ export function languageName(code) {
   return LANGUAGE_NAMES[code] || String(code).toUpperCase();
 }
 
+const ABBREVIATIONS = { os: "OS", dns: "DNS", ssl: "SSL", php: "PHP", ip: "IP", url: "URL", ftp: "FTP", smtp: "SMTP", vip: "VIP" };
+
 export function humanize(name) {
-  const text = String(name || "").replace(/_/g, " ").trim();
+  const text = String(name || "")
+    .replace(/_/g, " ")
+    .trim()
+    .split(/\s+/)
+    .map((word) => ABBREVIATIONS[word.toLowerCase()] || word)
+    .join(" ");
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
