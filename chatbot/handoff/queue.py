@@ -60,6 +60,10 @@ class Presence:
         """Agents who take new chats now."""
         return [s.agent for s in self._agents.values() if s.status == "online"]
 
+    def connected(self) -> list[str]:
+        """The ids of agents with a console open, online or away."""
+        return list(self._agents)
+
     def sids(self, agent_id: str) -> set[str]:
         seen = self._agents.get(agent_id)
         return set(seen.sids) if seen else set()

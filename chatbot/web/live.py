@@ -204,20 +204,16 @@ class LiveChat:
             )
 
     async def publish_presence(self) -> None:
-        chats: dict[str, int] = {}
-        for agent_id in {a.id for a in self.presence.available()} | set(
-            self._connected_agent_ids()
-        ):
-            chats[agent_id] = len(await self.store.tickets_for_agent(agent_id))
+        chats = {
+            agent_id: len(await self.store.tickets_for_agent(agent_id))
+            for agent_id in self.presence.connected()
+        }
         await self.sio.emit(
             "presence",
             {"agents": self.presence.snapshot(chats)},
             room=AGENTS_ROOM,
             namespace="/agent",
         )
-
-    def _connected_agent_ids(self) -> list[str]:
-        return [str(a["id"]) for a in self.presence.snapshot({})]
 
     # The handoff, step by step.
 
