@@ -30,6 +30,7 @@ AGENT_CODES = CODES | {
     "ticket_closed",
     "not_assigned",
     "forbidden",
+    "conflict",
 }
 
 json_values = st.recursive(

@@ -246,3 +246,20 @@ async def test_logout_ends_the_session_on_open_sockets_too(chat_server: TestServ
     answer = await agent.call("snapshot")
     assert answer["error"]["code"] == "unauthorized"
     await asyncio.wait_for(agent.disconnected.wait(), 5)
+
+
+async def test_who_holds_a_ticket_changes_only_by_claim_transfer_and_release(
+    chat_server: TestServer,
+) -> None:
+    ana = await agent_online(chat_server, "ana@support.example", "Ana")
+    _, number = await open_ticket(server_url(chat_server))
+    sneaky = await ana.call("update", {"ticket": number, "status": "in_progress"})
+    assert sneaky["error"]["code"] == "conflict"  # not out of the queue without an owner
+    await ana.call("claim", {"ticket": number})
+    back = await ana.call("update", {"ticket": number, "status": "open"})
+    assert back["error"]["code"] == "conflict"
+    waiting = await ana.call("update", {"ticket": number, "status": "waiting"})
+    assert waiting["ticket"]["status"] == "waiting"
+    await ana.call("close", {"ticket": number, "resolution": "done"})
+    late = await ana.call("update", {"ticket": number, "title": "changed afterwards"})
+    assert late["error"]["code"] == "ticket_closed"

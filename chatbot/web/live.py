@@ -181,6 +181,8 @@ class LiveChat:
             namespace="/",
         )
         await self.publish_queue()
+        if change in ("claimed", "transferred", "released", "closed"):
+            await self.publish_presence()  # the agents' open chats changed
         if change != "created":
             await self.notifier.ticket_updated(ticket, change)
 
@@ -366,6 +368,13 @@ class LiveChat:
 
     async def update(self, agent: Agent, change: TicketChange) -> Ticket:
         ticket = await self.ticket(change.ticket)
+        if ticket.status == "closed":
+            raise Conflict(f"{ticket.number} is closed", code="ticket_closed")
+        # Who holds a ticket changes only by claim, transfer and release.
+        if change.status == "open" and ticket.assignee is not None:
+            raise Conflict(f"release {ticket.number} to put it back in the queue")
+        if change.status in LIVE_STATUSES and ticket.assignee is None:
+            raise Conflict(f"claim {ticket.number} first")
         ticket = await self.store.update_ticket(
             ticket.number,
             self.clock(),

@@ -373,12 +373,22 @@ function onQueue(event) {
   updateTitle();
 }
 
+let flashWhenVisible = false;
 function flashQueue() {
   const heading = ui["queue-heading"];
   heading.classList.remove("flash");
   void heading.offsetWidth; // restart the animation
   heading.classList.add("flash");
+  // In a background tab nobody sees it: play it again when the agent comes back.
+  if (document.hidden) flashWhenVisible = true;
 }
+
+document.addEventListener("visibilitychange", () => {
+  if (!document.hidden && flashWhenVisible) {
+    flashWhenVisible = false;
+    flashQueue();
+  }
+});
 
 function updateTitle() {
   const unread = Object.values(state.unread).reduce((sum, n) => sum + (Number(n) || 0), 0);
@@ -635,10 +645,12 @@ async function openTicket(number, { refresh = false } = {}) {
     return;
   }
   current.loading = true;
+  const generation = (current.generation = (current.generation || 0) + 1);
   const ack = await call("open", { ticket: number }, { quiet: refresh });
-  if (state.current !== current) return;
+  // Another open (e.g. after a reconnect) took over while this one waited.
+  if (state.current !== current || current.generation !== generation) return;
   if (!ack) {
-    current.loading = false;
+    finishLoading(current);
     if (!refresh) {
       state.current = null;
       sessionStorage.removeItem(OPEN_KEY);
@@ -658,23 +670,32 @@ async function openTicket(number, { refresh = false } = {}) {
     if (!more || !messages.length) break;
     const after = Math.max(...messages.map((m) => Number(m.seq) || 0));
     const page = await call("history", { ticket: number, after }, { quiet: true });
-    if (!page || state.current !== current) break;
+    if (!page || state.current !== current || current.generation !== generation) break;
     messages = Array.isArray(page.messages) ? page.messages : [];
     more = Boolean(page.more);
   }
-  if (state.current !== current) return;
+  if (state.current !== current || current.generation !== generation) return;
   for (const note of Array.isArray(ack.notes) ? ack.notes : []) addNote(note);
   current.customerTickets = Array.isArray(ack.customer_tickets) ? ack.customer_tickets : [];
   for (const ticket of current.customerTickets) if (!state.tickets.has(ticket.number)) state.tickets.set(ticket.number, ticket);
   if (!refresh) {
     for (const item of outbox()) if (item.ticket === number) showPending(item);
   }
+  finishLoading(current);
+  renderCustomerTickets();
+  if (!refresh) scrollToBottom(true);
+}
+
+/** Live events that came while the conversation loaded, now in order. */
+function finishLoading(current) {
   current.loading = false;
   const buffered = current.buffer;
   current.buffer = [];
-  for (const [kind, payload] of buffered) (kind === "message" ? onMessage : kind === "note" ? onNote : onTyping)(payload);
-  renderCustomerTickets();
-  if (!refresh) scrollToBottom(true);
+  for (const [kind, payload] of buffered) {
+    if (kind === "message") onMessage(payload);
+    else if (kind === "note") onNote(payload);
+    else onTyping(payload);
+  }
 }
 
 function clearUnread(number) {
