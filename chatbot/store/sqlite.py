@@ -440,9 +440,7 @@ class SQLiteStore:
     async def claim_ticket(self, number: str, agent_id: str, max_chats: int, now: float) -> Ticket:
         def claim(db: sqlite3.Connection) -> Ticket:
             with _transaction(db):
-                row = _one_ticket(db, number)
-                if row["status"] == "closed":
-                    raise Conflict(f"{number} is closed", code="ticket_closed")
+                row = _unclosed_ticket(db, number)
                 if row["assignee"] == agent_id:
                     return _ticket(row)
                 if row["assignee"] is not None:
@@ -465,9 +463,7 @@ class SQLiteStore:
     ) -> Ticket:
         def transfer(db: sqlite3.Connection) -> Ticket:
             with _transaction(db):
-                row = _one_ticket(db, number)
-                if row["status"] == "closed":
-                    raise Conflict(f"{number} is closed", code="ticket_closed")
+                row = _unclosed_ticket(db, number)
                 if from_agent is not None and row["assignee"] != from_agent:
                     raise Conflict(f"{number} is not yours", code="not_assigned")
                 if db.execute("SELECT 1 FROM agents WHERE id = ?", (to_agent,)).fetchone() is None:
@@ -488,9 +484,7 @@ class SQLiteStore:
     async def release_ticket(self, number: str, agent_id: str | None, now: float) -> Ticket:
         def release(db: sqlite3.Connection) -> Ticket:
             with _transaction(db):
-                row = _one_ticket(db, number)
-                if row["status"] == "closed":
-                    raise Conflict(f"{number} is closed", code="ticket_closed")
+                row = _unclosed_ticket(db, number)
                 if agent_id is not None and row["assignee"] != agent_id:
                     raise Conflict(f"{number} is not yours", code="not_assigned")
                 db.execute(
@@ -505,9 +499,7 @@ class SQLiteStore:
     async def close_ticket(self, number: str, resolution: str, now: float) -> Ticket:
         def close(db: sqlite3.Connection) -> Ticket:
             with _transaction(db):
-                row = _one_ticket(db, number)
-                if row["status"] == "closed":
-                    raise Conflict(f"{number} is already closed", code="ticket_closed")
+                _unclosed_ticket(db, number)
                 db.execute(
                     "UPDATE tickets SET status = 'closed', resolution = ?, closed_at = ?,"
                     " updated_at = ? WHERE number = ?",
@@ -840,6 +832,13 @@ def _one_ticket(db: sqlite3.Connection, number: str) -> sqlite3.Row:
     if row is None:
         raise NotFound(f"no ticket {number}")
     return cast(sqlite3.Row, row)
+
+
+def _unclosed_ticket(db: sqlite3.Connection, number: str) -> sqlite3.Row:
+    row = _one_ticket(db, number)
+    if row["status"] == "closed":
+        raise Conflict(f"{number} is closed", code="ticket_closed")
+    return row
 
 
 def _active_chats(db: sqlite3.Connection, agent_id: str) -> int:
