@@ -12,7 +12,9 @@ __all__ = [
     "Agent",
     "Conversation",
     "ConversationStat",
+    "Incident",
     "NewAgent",
+    "NewIncident",
     "NewMessage",
     "NewTicket",
     "Note",
@@ -21,6 +23,7 @@ __all__ = [
     "Store",
     "StoredMessage",
     "Ticket",
+    "VisitorData",
 ]
 
 Sender = Literal["customer", "bot", "agent", "system"]
@@ -113,6 +116,8 @@ class Ticket:
     rating_comment: str | None = None
     #: The last conversation ``seq`` the customer was sent by e-mail.
     emailed_seq: int = 0
+    #: The incident this ticket was linked to (it is a symptom of a known outage).
+    incident: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +170,48 @@ class ConversationStat:
     created_at: float
     #: The bot offered at least one help-centre article.
     had_article: bool
+
+
+@dataclass(frozen=True, slots=True)
+class NewIncident:
+    """A known outage, as an admin announces it."""
+
+    #: The service it hits, as in ticket forms: ``email``, ``website``, ``dns``, ...
+    service: str
+    #: Servers or domains affected, lower case (``mail3``, ``mail3.example.net``); empty
+    #: means every customer of the service.
+    targets: tuple[str, ...]
+    #: What customers are told, per language code (at least the default language).
+    messages: Mapping[str, str]
+    started_at: float
+    created_by: str
+    created_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    #: ``INC-<n>``, allocated by the store.
+    id: str
+    service: str
+    targets: tuple[str, ...]
+    messages: Mapping[str, str]
+    started_at: float
+    created_by: str
+    created_at: float
+    resolved_at: float | None = None
+    #: What customers are told when it is over, per language code.
+    resolution: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class VisitorData:
+    """Everything stored about one visitor (or verified customer): for export."""
+
+    visitor_id: str
+    conversations: list[Conversation]
+    #: Every message of those conversations, by conversation and ``seq``.
+    messages: list[StoredMessage]
+    tickets: list[Ticket]
 
 
 class Store(Protocol):
@@ -299,7 +346,9 @@ class Store(Protocol):
     ) -> bool:
         """Add work; with a ``key``, nothing is added while work with that key is pending."""
 
-    async def due_work(self, now: float, limit: int) -> list[OutboxItem]: ...
+    async def due_work(self, now: float, limit: int, lease: float = 60.0) -> list[OutboxItem]:
+        """Take due work: each item returned is leased (not due again) for ``lease`` seconds,
+        so two processes never take the same item; one that dies lets it fall due again."""
 
     async def finish_work(self, item_id: int, now: float, error: str | None = None) -> None:
         """Done (or given up on, with the last ``error``)."""
@@ -312,3 +361,60 @@ class Store(Protocol):
 
     async def tickets_between(self, since: float, until: float) -> list[Ticket]:
         """Tickets created in the period."""
+
+    # Incidents: known outages, told to affected customers before they queue.
+
+    async def create_incident(self, incident: NewIncident) -> Incident: ...
+
+    async def get_incident(self, incident_id: str) -> Incident | None: ...
+
+    async def list_incidents(self, active_only: bool = False, limit: int = 100) -> list[Incident]:
+        """Newest first; ``active_only``: not resolved."""
+
+    async def resolve_incident(
+        self, incident_id: str, now: float, resolution: Mapping[str, str]
+    ) -> Incident:
+        """:class:`NotFound`, or :class:`Conflict` (``incident_resolved``) the second time."""
+
+    async def link_ticket(self, number: str, incident_id: str, now: float) -> Ticket:
+        """Mark the ticket as a symptom of the incident."""
+
+    async def tickets_for_incident(self, incident_id: str) -> list[Ticket]:
+        """Oldest first."""
+
+    # Privacy: retention, export and erasure.
+
+    async def purge_conversations(self, before: float) -> list[str]:
+        """Delete every conversation last active before ``before`` whose tickets (if any)
+        are all closed, with its messages, tickets and notes; return the deleted ids."""
+
+    async def visitor_data(self, visitor_id: str) -> VisitorData: ...
+
+    async def delete_visitor(self, visitor_id: str) -> list[str]:
+        """Delete all of the visitor's conversations, messages, tickets and notes; return
+        the deleted conversation ids."""
+
+    # Shared, short-lived state: the same for every server process on one backend.
+
+    async def take_token(
+        self, bucket: str, burst: float, rate: float, now: float, cost: float = 1.0
+    ) -> float:
+        """A token bucket: ``burst`` tokens, refilled at ``rate`` per second. 0.0 when a
+        token was available (``cost`` of them are used), else the seconds to wait."""
+
+    async def bump_counter(self, name: str, ttl: float) -> int:
+        """Add one to a counter that is forgotten ``ttl`` seconds after its last bump."""
+
+    async def presence_join(self, agent_id: str, sid: str, now: float, ttl: float) -> None:
+        """A console socket is open; it counts until ``now + ttl`` unless refreshed."""
+
+    async def presence_refresh(self, sids: Sequence[str], now: float, ttl: float) -> None: ...
+
+    async def presence_leave(self, sid: str) -> str | None:
+        """The socket closed: the agent id it belonged to, if known."""
+
+    async def presence_set_status(self, agent_id: str, status: str) -> None:
+        """``online`` or ``away``: the agent's choice, kept while any socket is open."""
+
+    async def presence(self, now: float) -> dict[str, tuple[str, int]]:
+        """Agents with at least one live socket: agent id to (status, number of sockets)."""
