@@ -10,7 +10,7 @@ from typing import Literal
 from chatbot.handoff.agents import AgentAuth
 from chatbot.settings import Settings
 from chatbot.store import Agent
-from chatbot.store.sqlite import SQLiteStore
+from chatbot.store.backends import store_for
 
 __all__ = ["DEMO_AGENT_EMAIL", "add_agent", "ensure_demo_agent", "list_agents", "set_password"]
 
@@ -21,7 +21,7 @@ DEMO_AGENT_NAME = "Ana"
 async def add_agent(
     settings: Settings, email: str, name: str, password: str, role: Literal["agent", "admin"]
 ) -> Agent:
-    store = SQLiteStore(settings.database_path)
+    store = store_for(settings)
     await store.open()
     try:
         return await AgentAuth(store, time.time).add(email, name, password, role)
@@ -30,7 +30,7 @@ async def add_agent(
 
 
 async def set_password(settings: Settings, email: str, password: str) -> Agent:
-    store = SQLiteStore(settings.database_path)
+    store = store_for(settings)
     await store.open()
     try:
         return await AgentAuth(store, time.time).set_password(email, password)
@@ -39,7 +39,7 @@ async def set_password(settings: Settings, email: str, password: str) -> Agent:
 
 
 async def list_agents(settings: Settings) -> list[Agent]:
-    store = SQLiteStore(settings.database_path)
+    store = store_for(settings)
     await store.open()
     try:
         return await store.list_agents()
@@ -51,7 +51,7 @@ async def ensure_demo_agent(settings: Settings) -> tuple[str, str]:
     """The demo's support lead (an admin): created once, with a random password kept
     beside the database (readable by its owner only) so every start can print it."""
     secret_file = settings.data_dir / "demo-agent-password"
-    store = SQLiteStore(settings.database_path)
+    store = store_for(settings)
     await store.open()
     try:
         auth = AgentAuth(store, time.time)

@@ -19,9 +19,10 @@ from chatbot.handoff.agents import AgentAuth
 from chatbot.handoff.canned import load_canned_replies
 from chatbot.handoff.notify import MailSettings, Notifier
 from chatbot.handoff.queue import Presence
+from chatbot.metrics import Metrics
 from chatbot.rate_limit import RateLimiter
 from chatbot.settings import Settings
-from chatbot.store.sqlite import SQLiteStore
+from chatbot.store.backends import store_for
 from chatbot.web.agent import AgentNamespace
 from chatbot.web.api import api_routes, error_middleware
 from chatbot.web.customer import CustomerNamespace, SocketEmitter
@@ -41,15 +42,20 @@ def create_app(settings: Settings, *, engine: EngineContext | None = None) -> we
     app = web.Application(client_max_size=1024**2, middlewares=[error_middleware])
     app[keys.SETTINGS] = settings
     app[keys.CLOCK] = time.time
-    app[keys.MESSAGE_LIMITS] = RateLimiter(
-        settings.message_burst, settings.messages_per_second, time.monotonic
-    )
-    app[keys.CONNECTION_LIMITS] = RateLimiter(
-        settings.connection_burst, settings.connections_per_second, time.monotonic
-    )
+    app[keys.METRICS] = Metrics()
     origins = list(settings.cors_allowed_origins)
+    manager = None
+    if settings.redis_url:
+        # Every process publishes its emits on Redis and delivers the others'. Pub/sub drops
+        # what is published while a process is cut off: clients catch up from the store.
+        manager = socketio.AsyncRedisManager(
+            settings.redis_url,
+            channel=f"{settings.redis_prefix}socketio",
+            redis_options={"socket_connect_timeout": 2, "health_check_interval": 15},
+        )
     sio = socketio.AsyncServer(
         async_mode="aiohttp",
+        client_manager=manager,
         cors_allowed_origins="*" if origins == ["*"] else origins,
         # Attachments travel as binary Socket.IO packets; everything else is small.
         max_http_buffer_size=int(settings.attachment_max_mb * 1024 * 1024) + 64 * 1024,
@@ -67,9 +73,20 @@ def create_app(settings: Settings, *, engine: EngineContext | None = None) -> we
         yield
 
     async def store_ctx(app: web.Application) -> AsyncIterator[None]:
-        store = SQLiteStore(settings.database_path)
+        store = store_for(settings)
         await store.open()
         app[keys.STORE] = store
+        # Fair use, counted in the store: every process on one Redis shares the buckets.
+        app[keys.MESSAGE_LIMITS] = RateLimiter(
+            store, "messages", settings.message_burst, settings.messages_per_second, time.time
+        )
+        app[keys.CONNECTION_LIMITS] = RateLimiter(
+            store,
+            "connections",
+            settings.connection_burst,
+            settings.connections_per_second,
+            time.time,
+        )
         yield
         await store.close()
 
@@ -89,7 +106,7 @@ def create_app(settings: Settings, *, engine: EngineContext | None = None) -> we
             settings.attachments_path, int(settings.attachment_max_mb * 1024 * 1024)
         )
         app[keys.CANNED] = load_canned_replies(settings.content_dir / "canned_replies.yml")
-        presence = Presence()
+        presence = Presence(store, clock)
         app[keys.PRESENCE] = presence
         mail = None
         if settings.smtp_host:
@@ -128,6 +145,7 @@ def create_app(settings: Settings, *, engine: EngineContext | None = None) -> we
             clock,
             max_chats=settings.max_chats_per_agent,
             mail_enabled=mail is not None,
+            shared=bool(settings.redis_url),
         )
         live_ref.append(live)
         app[keys.LIVE] = live
@@ -139,12 +157,16 @@ def create_app(settings: Settings, *, engine: EngineContext | None = None) -> we
             ticket_prefix=settings.ticket_prefix,
             on_ticket=live.ticket_created,
             priority_for=live.priority_for,
+            metrics=app[keys.METRICS],
         )
         app[keys.TURNS] = runner
         sio.register_namespace(CustomerNamespace(app, "/"))
         sio.register_namespace(AgentNamespace(app, "/agent"))
         await notifier.start()
+        heartbeat = asyncio.create_task(live.heartbeat())
         yield
+        heartbeat.cancel()
+        await asyncio.gather(heartbeat, return_exceptions=True)
         await runner.drain()
         await notifier.stop()
 

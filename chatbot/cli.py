@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import logging
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -14,6 +13,7 @@ from typing import Any, TextIO
 
 from chatbot.content import build_engine_context
 from chatbot.engine import ConversationState, EngineContext, Inbound, turn
+from chatbot.logs import configure_logging
 from chatbot.settings import LANGUAGES, Settings
 
 __all__ = ["main"]
@@ -23,6 +23,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", type=Path, help="where the database lives (default: var)")
     parser.add_argument("--kb", type=Path, dest="kb_dir", help="knowledge base folder")
     parser.add_argument("--log-level", default=None, help="DEBUG, INFO, WARNING...")
+    parser.add_argument(
+        "--redis-url", default=None, help="scale-out: share the store on Redis (or REDIS_URL)"
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -73,6 +76,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         data_dir=args.data_dir,
         kb_dir=args.kb_dir,
         log_level=args.log_level,
+        redis_url=args.redis_url,
         demo=getattr(args, "demo", None) or None,
     )
 
@@ -176,7 +180,7 @@ def _tickets(args: argparse.Namespace) -> int:
     from chatbot.ticket_reports import list_tickets, show_ticket
 
     settings = _settings(args)
-    if not settings.database_path.is_file():
+    if not settings.redis_url and not settings.database_path.is_file():
         sys.stderr.write(f"no database at {settings.database_path} (see --data-dir)\n")
         return 2
     if args.tickets_command == "list":
@@ -244,9 +248,7 @@ def _agents(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     level = args.log_level or ("INFO" if args.command == "serve" else "WARNING")
-    logging.basicConfig(
-        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(level)
     if args.command == "serve":
         return _serve(args)
     if args.command == "tickets":

@@ -12,6 +12,7 @@ from chatbot.engine import EngineContext
 from chatbot.handoff.agents import AgentAuth
 from chatbot.handoff.notify import Notifier
 from chatbot.handoff.queue import Presence
+from chatbot.metrics import Metrics
 from chatbot.rate_limit import RateLimiter
 from chatbot.settings import Settings
 from chatbot.store import Store
@@ -28,6 +29,7 @@ __all__ = [
     "IDENTITY_SECRET",
     "LIVE",
     "MESSAGE_LIMITS",
+    "METRICS",
     "NOTIFIER",
     "PRESENCE",
     "SETTINGS",
@@ -56,3 +58,4 @@ LIVE = web.AppKey("live", LiveChat)
 #: Canned replies for the console: ``[{"id", "title", "text": {lang: text}}]``.
 CANNED: web.AppKey[list[dict[str, object]]] = web.AppKey("canned")
 ATTACHMENTS = web.AppKey("attachments", AttachmentStore)
+METRICS = web.AppKey("metrics", Metrics)

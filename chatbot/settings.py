@@ -70,6 +70,12 @@ class Settings:
     #: Webhook receivers (helpdesk bridges) and the HMAC-SHA256 key that signs each call.
     webhook_urls: tuple[str, ...] = ()
     webhook_secret: str = ""
+    #: Scale-out: with a Redis URL, every process on it shares the store and the sockets'
+    #: events (the data dir then holds only attachments and the secret).
+    redis_url: str = ""
+    redis_prefix: str = "chatbot:"
+    #: Prometheus metrics at /metrics (scrape from inside your network only).
+    metrics: bool = True
 
     @property
     def kb_path(self) -> Path:
@@ -133,6 +139,13 @@ class Settings:
             values["smtp_starttls"] = starttls.lower() in {"1", "true", "yes"}
         if urls := _env_list("CHATBOT_WEBHOOK_URLS"):
             values["webhook_urls"] = urls
+        redis_url = os.environ.get("CHATBOT_REDIS_URL") or os.environ.get("REDIS_URL")
+        if redis_url:
+            values["redis_url"] = redis_url
+        if "CHATBOT_REDIS_PREFIX" in os.environ:
+            values["redis_prefix"] = os.environ["CHATBOT_REDIS_PREFIX"]
+        if metrics := os.environ.get("CHATBOT_METRICS"):
+            values["metrics"] = metrics.lower() in {"1", "true", "yes"}
         if "CHATBOT_LOG_LEVEL" in os.environ:
             values["log_level"] = os.environ["CHATBOT_LOG_LEVEL"]
         values.update({k: v for k, v in overrides.items() if v is not None})

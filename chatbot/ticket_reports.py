@@ -6,13 +6,13 @@ from typing import Any
 
 from chatbot.records import iso_time, ticket_record
 from chatbot.settings import Settings
-from chatbot.store.sqlite import SQLiteStore
+from chatbot.store.backends import store_for
 
 __all__ = ["list_tickets", "show_ticket"]
 
 
 async def list_tickets(settings: Settings, status: str | None, limit: int) -> list[dict[str, Any]]:
-    store = SQLiteStore(settings.database_path)
+    store = store_for(settings)
     await store.open()
     try:
         return [ticket_record(t) for t in await store.list_tickets(status, limit)]
@@ -21,7 +21,7 @@ async def list_tickets(settings: Settings, status: str | None, limit: int) -> li
 
 
 async def show_ticket(settings: Settings, number: str) -> dict[str, Any] | None:
-    store = SQLiteStore(settings.database_path)
+    store = store_for(settings)
     await store.open()
     try:
         ticket = await store.get_ticket(number.upper())

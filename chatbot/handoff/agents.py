@@ -59,7 +59,7 @@ class AgentAuth:
         self._session_seconds = session_seconds
         self._hasher = PasswordHasher()
         # Brute force: 5 failed logins per address or account, then one per 30 s.
-        self._failures = failures or RateLimiter(5, 1 / 30, clock)
+        self._failures = failures or RateLimiter(store, "login", 5, 1 / 30, clock)
         self._dummy_hash = self._hasher.hash(secrets.token_hex(16))
 
     async def add(
@@ -90,14 +90,14 @@ class AgentAuth:
 
     async def login(self, email: str, password: str, address: str) -> Login:
         keys = (f"address:{address}", f"account:{email.strip().lower()}")
-        wait = max(self._failures.peek(key) for key in keys)
+        wait = max([await self._failures.peek(key) for key in keys])
         if wait:
             raise RateLimited("too many failed logins; wait a moment", wait)
         try:
             agent = await self._check(email, password)
         except Unauthorized:
             for key in keys:
-                self._failures.take(key)
+                await self._failures.take(key)
             raise
         token = _TOKEN_PREFIX + secrets.token_urlsafe(32)
         now = self._clock()

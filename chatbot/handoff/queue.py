@@ -1,81 +1,87 @@
-"""Who of the support team is online, and what a waiting customer can be told."""
+"""Who of the support team is online, shared by every server process through the store."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from typing import Literal
 
-from chatbot.store import Agent
+from chatbot.store import Agent, Store
 
 __all__ = ["AgentStatus", "Presence"]
 
 AgentStatus = Literal["online", "away", "offline"]
 
 
-@dataclass(slots=True)
-class _Seen:
-    agent: Agent
-    status: AgentStatus = "online"
-    sids: set[str] = field(default_factory=set)
-
-
 class Presence:
-    """Agents with an open console, per process (the Redis issue shares it).
+    """Agents with an open console.
 
-    An agent is ``online`` or ``away`` while at least one console socket is open, and
-    ``offline`` when the last one closes.
+    An agent is ``online`` or ``away`` while at least one console socket is open on any
+    process, and ``offline`` when the last one closes. Each process renews its own sockets
+    (:meth:`refresh`); the sockets of a process that died without a goodbye expire after
+    ``ttl`` seconds.
     """
 
-    def __init__(self) -> None:
-        self._agents: dict[str, _Seen] = {}
-        self._by_sid: dict[str, str] = {}
+    def __init__(self, store: Store, clock: Callable[[], float], ttl: float = 30.0) -> None:
+        self._store = store
+        self._clock = clock
+        self.ttl = ttl
+        #: This process's console sockets: sid to agent id.
+        self._local: dict[str, str] = {}
 
-    def connect(self, agent: Agent, sid: str) -> None:
-        seen = self._agents.setdefault(agent.id, _Seen(agent))
-        seen.agent = agent
-        if not seen.sids:
-            seen.status = "online"
-        seen.sids.add(sid)
-        self._by_sid[sid] = agent.id
+    async def connect(self, agent: Agent, sid: str) -> None:
+        self._local[sid] = agent.id
+        await self._store.presence_join(agent.id, sid, self._clock(), self.ttl)
 
-    def disconnect(self, sid: str) -> str | None:
-        """The agent whose socket closed; they go offline with their last socket."""
-        agent_id = self._by_sid.pop(sid, None)
+    async def disconnect(self, sid: str) -> str | None:
+        """The agent whose socket closed (on this process); ``None`` for an unknown sid."""
+        agent_id = self._local.pop(sid, None)
         if agent_id is not None:
-            seen = self._agents[agent_id]
-            seen.sids.discard(sid)
-            if not seen.sids:
-                del self._agents[agent_id]
+            await self._store.presence_leave(sid)
         return agent_id
 
-    def set_status(self, agent_id: str, status: AgentStatus) -> None:
-        if agent_id in self._agents and status != "offline":
-            self._agents[agent_id].status = status
+    async def refresh(self) -> None:
+        """Keep this process's sockets alive in the shared view (joining again restores
+        them after the store lost them, e.g. a Redis restart without persistence)."""
+        now = self._clock()
+        for sid, agent_id in list(self._local.items()):
+            await self._store.presence_join(agent_id, sid, now, self.ttl)
 
-    def status(self, agent_id: str) -> AgentStatus:
-        seen = self._agents.get(agent_id)
-        return seen.status if seen else "offline"
+    async def sids(self, agent_id: str) -> list[str]:
+        """The agent's console sockets on every process."""
+        return await self._store.presence_sockets(agent_id, self._clock())
 
-    def available(self) -> list[Agent]:
-        """Agents who take new chats now."""
-        return [s.agent for s in self._agents.values() if s.status == "online"]
+    async def set_status(self, agent_id: str, status: AgentStatus) -> None:
+        if status != "offline":
+            await self._store.presence_set_status(agent_id, status)
 
-    def connected(self) -> list[str]:
-        """The ids of agents with a console open, online or away."""
-        return list(self._agents)
+    async def statuses(self) -> dict[str, AgentStatus]:
+        """Every agent with a console open anywhere: online or away."""
+        seen = await self._store.presence(self._clock())
+        return {
+            agent_id: ("away" if status == "away" else "online")
+            for agent_id, (status, _sockets) in seen.items()
+        }
 
-    def sids(self, agent_id: str) -> set[str]:
-        seen = self._agents.get(agent_id)
-        return set(seen.sids) if seen else set()
+    async def status(self, agent_id: str) -> AgentStatus:
+        return (await self.statuses()).get(agent_id, "offline")
 
-    def snapshot(self, chats: dict[str, int]) -> list[dict[str, object]]:
+    async def available(self) -> list[str]:
+        """The ids of agents who take new chats now."""
+        return [a for a, status in (await self.statuses()).items() if status == "online"]
+
+    @staticmethod
+    def snapshot(
+        statuses: Mapping[str, AgentStatus], agents: Mapping[str, Agent], chats: Mapping[str, int]
+    ) -> list[dict[str, object]]:
         """Every connected agent: id, name, status and open chats."""
-        return [
+        rows = [
             {
-                "id": s.agent.id,
-                "name": s.agent.name,
-                "status": s.status,
-                "chats": chats.get(s.agent.id, 0),
+                "id": agent_id,
+                "name": agents[agent_id].name,
+                "status": status,
+                "chats": chats.get(agent_id, 0),
             }
-            for s in sorted(self._agents.values(), key=lambda s: s.agent.name)
+            for agent_id, status in statuses.items()
+            if agent_id in agents
         ]
+        return sorted(rows, key=lambda row: str(row["name"]))

@@ -362,6 +362,9 @@ class Store(Protocol):
     async def tickets_between(self, since: float, until: float) -> list[Ticket]:
         """Tickets created in the period."""
 
+    async def count_tickets(self) -> dict[str, int]:
+        """How many tickets have each status (statuses without tickets may be left out)."""
+
     # Incidents: known outages, told to affected customers before they queue.
 
     async def create_incident(self, incident: NewIncident) -> Incident: ...
@@ -405,6 +408,9 @@ class Store(Protocol):
     async def bump_counter(self, name: str, ttl: float) -> int:
         """Add one to a counter that is forgotten ``ttl`` seconds after its last bump."""
 
+    async def read_counter(self, name: str) -> int:
+        """A counter's value; 0 when it was never bumped or has been forgotten."""
+
     async def presence_join(self, agent_id: str, sid: str, now: float, ttl: float) -> None:
         """A console socket is open; it counts until ``now + ttl`` unless refreshed."""
 
@@ -415,6 +421,9 @@ class Store(Protocol):
 
     async def presence_set_status(self, agent_id: str, status: str) -> None:
         """``online`` or ``away``: the agent's choice, kept while any socket is open."""
+
+    async def presence_sockets(self, agent_id: str, now: float) -> list[str]:
+        """The agent's live console sockets, on any process."""
 
     async def presence(self, now: float) -> dict[str, tuple[str, int]]:
         """Agents with at least one live socket: agent id to (status, number of sockets)."""

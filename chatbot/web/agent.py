@@ -80,7 +80,7 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             ) from None
         await self.save_session(sid, {"token": token, "agent_id": agent.id})
         live = self.app[keys.LIVE]
-        live.presence.connect(agent, sid)
+        await live.presence.connect(agent, sid)
         await self.enter_room(sid, AGENTS_ROOM)
         for ticket in await self.app[keys.STORE].tickets_for_agent(agent.id):
             await self.enter_room(sid, conversation_room(ticket.conversation_id))
@@ -89,7 +89,7 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
         live = self.app[keys.LIVE]
-        if live.presence.disconnect(sid) is not None:
+        if await live.presence.disconnect(sid) is not None:
             await live.publish_presence()
 
     async def _agent(self, sid: str) -> Agent:
@@ -114,12 +114,13 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         live = self.app[keys.LIVE]
         store = self.app[keys.STORE]
         agents = await live.agents()
+        statuses = await live.presence.statuses()
         return ok_ack(
             me=agent_record(agent),
             queue=[ticket_record(t, agents) for t in await store.queue()],
             mine=[ticket_record(t, agents) for t in await store.tickets_for_agent(agent.id)],
             agents=[
-                {"id": a.id, "name": a.name, "status": live.presence.status(a.id)}
+                {"id": a.id, "name": a.name, "status": statuses.get(a.id, "offline")}
                 for a in agents.values()
                 if not a.disabled
             ],
@@ -207,6 +208,8 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         stored, created = await self.app[keys.LIVE].agent_message(
             agent, request.ticket, request.id, request.text, articles
         )
+        if created:
+            self.app[keys.METRICS].messages.labels(sender="agent").inc()
         return ok_ack(seq=stored.seq, id=stored.id, duplicate=not created)
 
     @acked
@@ -252,7 +255,7 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         status = parse_presence(data)
         agent = await self._agent(sid)
         live = self.app[keys.LIVE]
-        live.presence.set_status(agent.id, status)  # type: ignore[arg-type]
+        await live.presence.set_status(agent.id, status)  # type: ignore[arg-type]
         await live.publish_presence()
         await live.publish_queue()
         return ok_ack(status=status)

@@ -50,6 +50,7 @@ async def error_middleware(
     try:
         return await handler(request)
     except ChatbotError as exc:
+        request.app[keys.METRICS].error(exc.code)
         return _error(exc)
     except web.HTTPException as exc:
         if exc.status < 400:
@@ -62,6 +63,7 @@ async def error_middleware(
         )
     except Exception:
         log.exception("%s %s failed", request.method, request.path)
+        request.app[keys.METRICS].error("server_error")
         return _error(ChatbotError("unexpected server error; please retry"))
 
 

@@ -58,9 +58,11 @@ def acked(handler: Handler) -> Handler:
         try:
             return await handler(self, sid, *args)
         except ChatbotError as exc:
+            self.app[keys.METRICS].error(exc.code)
             return error_ack(exc)
         except Exception:
             log.exception("%s failed", handler.__name__)
+            self.app[keys.METRICS].error("server_error")
             return error_ack(ChatbotError("unexpected server error; please retry"))
 
     return wrapper  # type: ignore[return-value]
@@ -72,35 +74,39 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         self.app = app
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
-        app = self.app
         try:
-            address = _address(environ)
-            wait = app[keys.CONNECTION_LIMITS].take(address)
-            if wait:
-                raise RateLimited("too many connections from your address; wait a moment", wait)
-            request = parse_auth(auth, LANGUAGES)
-            tokens = app[keys.TOKENS]
-            identity: Identity | None = None
-            token: str | None
-            if request.user_token:
-                # A logged-in customer: their conversation follows them across devices.
-                secret = app[keys.IDENTITY_SECRET]
-                identity = verify_user_token(request.user_token, secret, app[keys.CLOCK]())
-                visitor_id, token = f"user:{identity.user_id}", None
-            elif request.visitor_token:
-                visitor_id, token = tokens.verify(request.visitor_token), request.visitor_token
-            else:
-                visitor_id, token = tokens.issue()
-            settings = app[keys.SETTINGS]
-            start_language = request.locale or settings.default_language
-            conversation = await app[keys.STORE].conversation_for_visitor(
-                visitor_id, start_language, app[keys.CLOCK]()
-            )
+            await self._connect(sid, environ, auth)
         except ChatbotError as exc:
             # The client's connect_error receives {"message": ..., "data": {"code": ...}}.
+            self.app[keys.METRICS].error(exc.code)
             raise socketio.exceptions.ConnectionRefusedError(
                 exc.message, {"code": exc.code}
             ) from None
+
+    async def _connect(self, sid: str, environ: dict[str, Any], auth: Any) -> None:
+        app = self.app
+        address = _address(environ)
+        wait = await app[keys.CONNECTION_LIMITS].take(address)
+        if wait:
+            raise RateLimited("too many connections from your address; wait a moment", wait)
+        request = parse_auth(auth, LANGUAGES)
+        tokens = app[keys.TOKENS]
+        identity: Identity | None = None
+        token: str | None
+        if request.user_token:
+            # A logged-in customer: their conversation follows them across devices.
+            secret = app[keys.IDENTITY_SECRET]
+            identity = verify_user_token(request.user_token, secret, app[keys.CLOCK]())
+            visitor_id, token = f"user:{identity.user_id}", None
+        elif request.visitor_token:
+            visitor_id, token = tokens.verify(request.visitor_token), request.visitor_token
+        else:
+            visitor_id, token = tokens.issue()
+        settings = app[keys.SETTINGS]
+        start_language = request.locale or settings.default_language
+        conversation = await app[keys.STORE].conversation_for_visitor(
+            visitor_id, start_language, app[keys.CLOCK]()
+        )
         state = ConversationState.from_dict(conversation.state)
         language = (
             state.language if state.language_source != "default" else request.locale
@@ -116,6 +122,7 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         )
         await self.enter_room(sid, conversation_room(conversation.id))
         live = app[keys.LIVE]
+        await live.customer_connected(conversation.id)
         ticket = await live.customer_ticket(conversation.id, visitor_id)
         await self.emit(
             "session",
@@ -139,7 +146,7 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
 
     async def _fair_use(self, session: dict[str, Any]) -> None:
         """Refuse a flood; nothing is stored, so the client may resend the same id later."""
-        wait = self.app[keys.MESSAGE_LIMITS].take(session["visitor_id"])
+        wait = await self.app[keys.MESSAGE_LIMITS].take(session["visitor_id"])
         if wait:
             await self.app[keys.LIVE].flooded(session["visitor_id"], session["conversation_id"])
             raise RateLimited("you are sending messages very fast; please wait a moment", wait)
@@ -165,6 +172,7 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         )
         [(stored, created)] = await self.app[keys.STORE].append_messages(conversation_id, [new])
         if created:
+            self.app[keys.METRICS].messages.labels(sender="customer").inc()
             await self.emit(
                 "message",
                 wire_message(stored),

@@ -8,6 +8,7 @@ the console (``/agent``) and the notifier (e-mail, webhooks).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 import socketio
 
 from chatbot.engine import EngineContext
-from chatbot.errors import Conflict, Forbidden, NotFound
+from chatbot.errors import ChatbotError, Conflict, Forbidden, NotFound
 from chatbot.handoff.notify import Notifier, customer_email, expected_text
 from chatbot.handoff.queue import Presence
 from chatbot.handoff.reports import build_report
@@ -34,6 +35,10 @@ AGENTS_ROOM = "agents"
 LIVE_STATUSES = ("in_progress", "waiting")
 #: Refused floods (rate-limited messages) after which a visitor's tickets are ``low``.
 FLOODS_BEFORE_LOW_PRIORITY = 3
+#: Seconds a visitor's floods are remembered after the last one.
+FLOOD_MEMORY = 24 * 3600.0
+#: How often each process renews its sockets in the shared presence (they expire after 3x).
+HEARTBEAT_SECONDS = 10.0
 
 
 def conversation_room(conversation_id: str) -> str:
@@ -54,6 +59,7 @@ class LiveChat:
         *,
         max_chats: int,
         mail_enabled: bool,
+        shared: bool = False,
     ) -> None:
         self.store = store
         self.sio = sio
@@ -63,16 +69,16 @@ class LiveChat:
         self.clock = clock
         self.max_chats = max_chats
         self.mail_enabled = mail_enabled
-        self._floods: dict[str, int] = {}
+        #: Other processes serve sockets too (Redis): who is online must be shared.
+        self.shared = shared
 
     # Fair use: a visitor who floods the chat goes to the back of the queue.
 
     async def flooded(self, visitor_id: str, conversation_id: str) -> None:
-        """Count a refused flood; from the third on, the visitor's tickets are ``low``."""
-        self._floods[visitor_id] = self._floods.get(visitor_id, 0) + 1
-        if len(self._floods) > 100_000:
-            self._floods.pop(next(iter(self._floods)))
-        if self._floods[visitor_id] == FLOODS_BEFORE_LOW_PRIORITY:
+        """Count a refused flood; from the third in a day on, the visitor's tickets are
+        ``low``. The count is shared by every server process."""
+        floods = await self.store.bump_counter(f"floods:{visitor_id}", FLOOD_MEMORY)
+        if floods == FLOODS_BEFORE_LOW_PRIORITY:
             log.info("visitor %s flooded the chat; their tickets go to low priority", visitor_id)
             for ticket in await self.store.tickets_for_visitor(visitor_id):
                 if ticket.status != "closed" and ticket.priority != "low":
@@ -81,9 +87,10 @@ class LiveChat:
                     )
                     await self.changed(changed, "updated")
 
-    def priority_for(self, visitor_id: str, priority: str) -> str:
+    async def priority_for(self, visitor_id: str, priority: str) -> str:
         """The priority a new ticket of this visitor gets."""
-        return "low" if self._floods.get(visitor_id, 0) >= FLOODS_BEFORE_LOW_PRIORITY else priority
+        floods = await self.store.read_counter(f"floods:{visitor_id}")
+        return "low" if floods >= FLOODS_BEFORE_LOW_PRIORITY else priority
 
     # Reading.
 
@@ -120,12 +127,34 @@ class LiveChat:
             numbers = [t.number for t in queue]
             if ticket.number in numbers:
                 view["position"] = numbers.index(ticket.number) + 1
-            view["agents_online"] = len(self.presence.available())
+            view["agents_online"] = len(await self.presence.available())
         return view
 
     async def customer_online(self, conversation_id: str) -> bool:
         participants = self.sio.manager.get_participants("/", conversation_room(conversation_id))
-        return next(iter(participants), None) is not None
+        if next(iter(participants), None) is not None:
+            return True
+        if self.shared:  # connected to another process?
+            return await self.store.read_counter(f"online:{conversation_id}") > 0
+        return False
+
+    async def customer_connected(self, conversation_id: str) -> None:
+        if self.shared:
+            await self.store.bump_counter(f"online:{conversation_id}", 3 * HEARTBEAT_SECONDS)
+
+    async def heartbeat(self) -> None:
+        """Renew this process's agents and customers in the shared view, until cancelled."""
+        while True:
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+            try:
+                await self.presence.refresh()
+                if self.shared:
+                    rooms = list(self.sio.manager.rooms.get("/", {}))
+                    for room in rooms:
+                        if isinstance(room, str) and room.startswith("conversation:"):
+                            await self.customer_connected(room.removeprefix("conversation:"))
+            except ChatbotError as exc:
+                log.warning("presence heartbeat failed: %s", exc.message)
 
     async def report(self, days: int) -> dict[str, Any]:
         """The support lead's report over the last ``days`` days."""
@@ -196,7 +225,7 @@ class LiveChat:
             room=AGENTS_ROOM,
             namespace="/agent",
         )
-        online = len(self.presence.available())
+        online = len(await self.presence.available())
         for position, ticket in enumerate(queue, start=1):
             await self.sio.emit(
                 "queue",
@@ -206,13 +235,13 @@ class LiveChat:
             )
 
     async def publish_presence(self) -> None:
+        statuses = await self.presence.statuses()
         chats = {
-            agent_id: len(await self.store.tickets_for_agent(agent_id))
-            for agent_id in self.presence.connected()
+            agent_id: len(await self.store.tickets_for_agent(agent_id)) for agent_id in statuses
         }
         await self.sio.emit(
             "presence",
-            {"agents": self.presence.snapshot(chats)},
+            {"agents": self.presence.snapshot(statuses, await self.agents(), chats)},
             room=AGENTS_ROOM,
             namespace="/agent",
         )
@@ -224,7 +253,7 @@ class LiveChat:
         waits, and send the confirmation mail."""
         view = await self.customer_view(ticket)
         email = customer_email(ticket)
-        if self.presence.available() and "position" in view:
+        if view.get("agents_online") and "position" in view:
             await self._say(
                 ticket,
                 "queue_position",
@@ -265,7 +294,7 @@ class LiveChat:
             {"agent": {"id": agent.id, "name": agent.name}},
             agent=agent.name,
         )
-        for sid in self.presence.sids(agent.id):
+        for sid in await self.presence.sids(agent.id):
             await self.sio.enter_room(
                 sid, conversation_room(ticket.conversation_id), namespace="/agent"
             )

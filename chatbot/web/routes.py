@@ -1,11 +1,14 @@
-"""Plain HTTP routes: health, and later the REST API and pages."""
+"""Plain HTTP routes for operations: health checks and Prometheus metrics."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from aiohttp import web
 
 from chatbot import __version__, keys
 from chatbot.errors import ChatbotError
+from chatbot.metrics import CONTENT_TYPE_LATEST
 
 __all__ = ["routes"]
 
@@ -14,8 +17,10 @@ routes = web.RouteTableDef()
 
 @routes.get("/healthz")
 async def healthz(request: web.Request) -> web.Response:
-    """200 when the store answers; 503 with the reason otherwise (for load balancers)."""
+    """200 when the store (SQLite, or Redis in scale-out) answers; 503 with the reason
+    otherwise, so a load balancer sends nobody to a process that cannot serve."""
     app = request.app
+    settings = app[keys.SETTINGS]
     checks: dict[str, str] = {}
     healthy = True
     try:
@@ -27,7 +32,31 @@ async def healthz(request: web.Request) -> web.Response:
     body = {
         "status": "ok" if healthy else "unavailable",
         "version": __version__,
+        "backend": "redis" if settings.redis_url else "sqlite",
         "checks": checks,
         "kb_articles": len(app[keys.ENGINE].index.kb),
     }
     return web.json_response(body, status=200 if healthy else 503)
+
+
+@routes.get("/metrics")
+async def metrics(request: web.Request) -> web.Response:
+    """Prometheus text format. Expose it to your monitoring network only."""
+    app = request.app
+    if not app[keys.SETTINGS].metrics:
+        raise web.HTTPNotFound()
+    rooms = app[keys.SIO].manager.rooms
+    # Every socket of a namespace on this process is in the namespace's ``None`` room.
+    connections = {ns: len(rooms.get(ns, {}).get(None, {})) for ns in ("/", "/agent")}
+
+    async def shared() -> tuple[int, Mapping[str, int], Mapping[str, int]]:
+        store = app[keys.STORE]
+        statuses = await app[keys.PRESENCE].statuses()
+        by_status = {
+            status: sum(1 for s in statuses.values() if s == status)
+            for status in ("online", "away")
+        }
+        return len(await store.queue(limit=10_000)), await store.count_tickets(), by_status
+
+    body = await app[keys.METRICS].render(connections, shared)
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})

@@ -59,8 +59,19 @@ def load_or_create_secret(configured: str, data_dir: Path) -> bytes:
         return path.read_bytes().strip()
     data_dir.mkdir(parents=True, exist_ok=True)
     value = secrets.token_urlsafe(32).encode()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    # Written aside and linked into place: of processes starting together on one data dir,
+    # exactly one secret wins and every process reads that one.
+    spare = data_dir / f".secret.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(spare, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as handle:
         handle.write(value)
-    log.info("created a new signing secret in %s", path)
+        handle.flush()
+        os.fsync(handle.fileno())
+    try:
+        os.link(spare, path)
+        log.info("created a new signing secret in %s", path)
+    except FileExistsError:
+        value = path.read_bytes().strip()
+    finally:
+        spare.unlink()
     return value

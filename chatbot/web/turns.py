@@ -21,6 +21,7 @@ from chatbot.engine.form_flow import AttachToTicket, CreateTicket
 from chatbot.errors import ChatbotError
 from chatbot.handoff.tickets import TicketSummary
 from chatbot.identity import Identity
+from chatbot.metrics import Metrics
 from chatbot.store import Conversation, NewMessage, NewTicket, Store, StoredMessage, Ticket
 from chatbot.web.wire import reply_data
 
@@ -46,8 +47,10 @@ class TurnRunner:
         clock: Callable[[], float] = time.time,
         ticket_prefix: str = "HS",
         on_ticket: Callable[[Ticket], Awaitable[None]] | None = None,
-        priority_for: Callable[[str, str], str] | None = None,
+        priority_for: Callable[[str, str], Awaitable[str]] | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
+        self._metrics = metrics
         self._priority_for = priority_for
         self._prefix = ticket_prefix
         self._on_ticket = on_ticket
@@ -145,6 +148,9 @@ class TurnRunner:
             for action in result.actions:
                 if isinstance(action, CreateTicket):
                     draft = action.draft
+                    priority = draft.priority
+                    if self._priority_for is not None:
+                        priority = await self._priority_for(conversation.visitor_id, priority)
                     created.append(
                         await self._store.create_ticket(
                             NewTicket(
@@ -153,9 +159,7 @@ class TurnRunner:
                                 service=draft.service,
                                 title=draft.title,
                                 language=draft.language,
-                                priority=self._priority_for(conversation.visitor_id, draft.priority)
-                                if self._priority_for
-                                else draft.priority,
+                                priority=priority,
                                 fields=dict(draft.fields),
                                 missing=draft.missing,
                                 expected_response=draft.expected_response,
@@ -189,6 +193,11 @@ class TurnRunner:
             fresh = [m for m, was_created in stored if was_created]
             if fresh:
                 await self._emit.messages(conversation_id, fresh)
+                if self._metrics is not None:
+                    self._metrics.messages.labels(sender="bot").inc(len(fresh))
+                    self._metrics.bot_latency.observe(max(0.0, self._clock() - message.at))
+                    for ticket in created:
+                        self._metrics.tickets_created.labels(priority=ticket.priority).inc()
             for ticket in created:
                 if self._on_ticket is not None:
                     await self._on_ticket(ticket)

@@ -290,6 +290,9 @@ function ratingForm(ticket) {
 
 function receive(message) {
   if (message.seq && state.bySeq.has(message.seq)) return;
+  // A gap in seq: something was published while our server's link to the others was
+  // down (pub/sub does not replay). The store has it: fetch what is missing.
+  if (message.seq > state.lastSeq + 1 && state.lastSeq > 0) catchUp();
   if (message.seq) state.bySeq.set(message.seq, message);
   state.lastSeq = Math.max(state.lastSeq, message.seq || 0);
   if (state.seen.has(message.id)) {
@@ -387,6 +390,17 @@ async function flush() {
       } catch {
         return; // no answer: retried with the same id after the next reconnect
       }
+      if (ack && !ack.ok && ack.error && ack.error.code === "temporarily_unavailable") {
+        // Our side has a passing fault (storage down): keep the message, say so, retry.
+        offline.textContent = texts(state.lang).unavailable;
+        offline.hidden = false;
+        setTimeout(() => {
+          offline.hidden = true;
+          offline.textContent = texts(state.lang).offline;
+          flush();
+        }, 3000);
+        return;
+      }
       if (ack && !ack.ok && ack.error && ack.error.code === "rate_limited") {
         // Fair use: keep it, say so politely, resend the same id when allowed.
         offline.textContent = texts(state.lang).slow;
@@ -439,6 +453,7 @@ const socket = io(SERVER, {
 });
 
 socket.on("session", async (session) => {
+  offline.textContent = texts(state.lang).offline;
   if (session.visitor_token) localStorage.setItem(TOKEN_KEY, session.visitor_token);
   if (state.conversation && state.conversation !== session.conversation_id) resetScreen();
   state.conversation = session.conversation_id;
@@ -471,6 +486,12 @@ socket.on("connect_error", (error) => {
     // fall back to an anonymous chat that would not know the customer.
     offline.textContent = texts(state.lang).identity;
     offline.hidden = false;
+  } else if (code === "temporarily_unavailable" || code === "rate_limited") {
+    // Refused for now, not for good: say so and try again (socket.io does not retry a
+    // refused connection by itself).
+    offline.textContent = texts(state.lang)[code === "rate_limited" ? "slow" : "unavailable"];
+    offline.hidden = false;
+    setTimeout(() => socket.connect(), 3000 + Math.random() * 2000);
   } else {
     offline.hidden = false;
   }
