@@ -6,7 +6,9 @@ from chatbot.store.base import (
     Agent,
     Conversation,
     ConversationStat,
+    Incident,
     NewAgent,
+    NewIncident,
     NewMessage,
     NewTicket,
     Note,
@@ -15,6 +17,7 @@ from chatbot.store.base import (
     Store,
     StoredMessage,
     Ticket,
+    VisitorData,
 )
 
 __all__ = [
@@ -23,7 +26,9 @@ __all__ = [
     "Agent",
     "Conversation",
     "ConversationStat",
+    "Incident",
     "NewAgent",
+    "NewIncident",
     "NewMessage",
     "NewTicket",
     "Note",
@@ -32,4 +37,5 @@ __all__ = [
     "Store",
     "StoredMessage",
     "Ticket",
+    "VisitorData",
 ]

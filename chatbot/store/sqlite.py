@@ -18,7 +18,9 @@ from chatbot.store.base import (
     Agent,
     Conversation,
     ConversationStat,
+    Incident,
     NewAgent,
+    NewIncident,
     NewMessage,
     NewTicket,
     Note,
@@ -26,7 +28,9 @@ from chatbot.store.base import (
     Sender,
     StoredMessage,
     Ticket,
+    VisitorData,
 )
+from chatbot.store.ephemeral import MemoryEphemeral
 
 __all__ = ["SQLiteStore"]
 
@@ -127,6 +131,24 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE UNIQUE INDEX outbox_pending_key ON outbox (key) WHERE done_at IS NULL;
     CREATE INDEX outbox_due ON outbox (done_at, due_at);
     """,
+    """
+    INSERT INTO counters (name, value) VALUES ('incident', 0);
+    CREATE TABLE incidents (
+        id TEXT PRIMARY KEY,
+        service TEXT NOT NULL,
+        targets TEXT NOT NULL,
+        messages TEXT NOT NULL,
+        started_at REAL NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        resolved_at REAL,
+        resolution TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX incidents_by_age ON incidents (created_at);
+    ALTER TABLE tickets ADD COLUMN incident TEXT REFERENCES incidents (id);
+    CREATE INDEX tickets_by_incident ON tickets (incident, created_at);
+    CREATE INDEX conversations_by_activity ON conversations (updated_at);
+    """,
 )
 
 _PRIORITY_ORDER = (
@@ -140,14 +162,16 @@ def _json(value: Mapping[str, Any]) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-class SQLiteStore:
+class SQLiteStore(MemoryEphemeral):
     """Implements :class:`chatbot.store.Store` on one SQLite database file.
 
     sqlite3 blocks, so every call runs on a single dedicated thread: that also serialises
-    writers, which is what SQLite wants.
+    writers, which is what SQLite wants. One file serves one process, so the shared
+    short-lived state (rate limits, presence) lives in this process's memory.
     """
 
     def __init__(self, path: Path) -> None:
+        super().__init__()
         self.path = path
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
         self._db: sqlite3.Connection | None = None
@@ -667,13 +691,18 @@ class SQLiteStore:
 
         return await self._run(insert)
 
-    async def due_work(self, now: float, limit: int) -> list[OutboxItem]:
-        def select(db: sqlite3.Connection) -> list[OutboxItem]:
-            rows = db.execute(
-                "SELECT * FROM outbox WHERE done_at IS NULL AND due_at <= ? ORDER BY due_at"
-                " LIMIT ?",
-                (now, limit),
-            )
+    async def due_work(self, now: float, limit: int, lease: float = 60.0) -> list[OutboxItem]:
+        def take(db: sqlite3.Connection) -> list[OutboxItem]:
+            with _transaction(db):
+                rows = db.execute(
+                    "SELECT * FROM outbox WHERE done_at IS NULL AND due_at <= ?"
+                    " ORDER BY due_at, id LIMIT ?",
+                    (now, limit),
+                ).fetchall()
+                db.executemany(
+                    "UPDATE outbox SET due_at = ? WHERE id = ?",
+                    [(now + lease, r["id"]) for r in rows],
+                )
             return [
                 OutboxItem(
                     id=r["id"],
@@ -685,7 +714,7 @@ class SQLiteStore:
                 for r in rows
             ]
 
-        return await self._run(select)
+        return await self._run(take)
 
     async def finish_work(self, item_id: int, now: float, error: str | None = None) -> None:
         await self._run(
@@ -736,6 +765,155 @@ class SQLiteStore:
             return [_ticket(r) for r in rows]
 
         return await self._run(select)
+
+    async def count_tickets(self) -> dict[str, int]:
+        def count(db: sqlite3.Connection) -> dict[str, int]:
+            rows = db.execute("SELECT status, COUNT(*) FROM tickets GROUP BY status")
+            return {str(status): int(n) for status, n in rows}
+
+        return await self._run(count)
+
+    async def create_incident(self, incident: NewIncident) -> Incident:
+        def create(db: sqlite3.Connection) -> Incident:
+            with _transaction(db):
+                db.execute("UPDATE counters SET value = value + 1 WHERE name = 'incident'")
+                value = db.execute("SELECT value FROM counters WHERE name = 'incident'").fetchone()
+                incident_id = f"INC-{value[0]}"
+                db.execute(
+                    "INSERT INTO incidents (id, service, targets, messages, started_at,"
+                    " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        incident_id,
+                        incident.service,
+                        json.dumps(list(incident.targets), ensure_ascii=False),
+                        _json(incident.messages),
+                        incident.started_at,
+                        incident.created_by,
+                        incident.created_at,
+                    ),
+                )
+                return _incident(_one_incident(db, incident_id))
+
+        return await self._run(create)
+
+    async def get_incident(self, incident_id: str) -> Incident | None:
+        def get(db: sqlite3.Connection) -> Incident | None:
+            row = db.execute("SELECT * FROM incidents WHERE id = ?", (incident_id,)).fetchone()
+            return None if row is None else _incident(row)
+
+        return await self._run(get)
+
+    async def list_incidents(self, active_only: bool = False, limit: int = 100) -> list[Incident]:
+        def select(db: sqlite3.Connection) -> list[Incident]:
+            where = " WHERE resolved_at IS NULL" if active_only else ""
+            rows = db.execute(
+                f"SELECT * FROM incidents{where} ORDER BY created_at DESC, rowid DESC LIMIT ?",
+                (limit,),
+            )
+            return [_incident(r) for r in rows]
+
+        return await self._run(select)
+
+    async def resolve_incident(
+        self, incident_id: str, now: float, resolution: Mapping[str, str]
+    ) -> Incident:
+        def resolve(db: sqlite3.Connection) -> Incident:
+            with _transaction(db):
+                if _one_incident(db, incident_id)["resolved_at"] is not None:
+                    raise Conflict(f"{incident_id} is already resolved", code="incident_resolved")
+                db.execute(
+                    "UPDATE incidents SET resolved_at = ?, resolution = ? WHERE id = ?",
+                    (now, _json(resolution), incident_id),
+                )
+                return _incident(_one_incident(db, incident_id))
+
+        return await self._run(resolve)
+
+    async def link_ticket(self, number: str, incident_id: str, now: float) -> Ticket:
+        def link(db: sqlite3.Connection) -> Ticket:
+            with _transaction(db):
+                _one_ticket(db, number)
+                _one_incident(db, incident_id)
+                db.execute(
+                    "UPDATE tickets SET incident = ?, updated_at = ? WHERE number = ?",
+                    (incident_id, now, number),
+                )
+                return _ticket(_one_ticket(db, number))
+
+        return await self._run(link)
+
+    async def tickets_for_incident(self, incident_id: str) -> list[Ticket]:
+        def select(db: sqlite3.Connection) -> list[Ticket]:
+            rows = db.execute(
+                "SELECT * FROM tickets WHERE incident = ? ORDER BY created_at", (incident_id,)
+            )
+            return [_ticket(r) for r in rows]
+
+        return await self._run(select)
+
+    async def purge_conversations(self, before: float) -> list[str]:
+        def purge(db: sqlite3.Connection) -> list[str]:
+            with _transaction(db):
+                ids = [
+                    str(r[0])
+                    for r in db.execute(
+                        "SELECT id FROM conversations c WHERE updated_at < ? AND NOT EXISTS ("
+                        "  SELECT 1 FROM tickets t WHERE t.conversation_id = c.id"
+                        "  AND t.status != 'closed'"
+                        ") ORDER BY updated_at",
+                        (before,),
+                    )
+                ]
+                _delete_conversations(db, ids)
+            return ids
+
+        return await self._run(purge)
+
+    async def visitor_data(self, visitor_id: str) -> VisitorData:
+        def select(db: sqlite3.Connection) -> VisitorData:
+            conversations = [
+                _conversation(r)
+                for r in db.execute(
+                    "SELECT * FROM conversations WHERE visitor_id = ? ORDER BY created_at, id",
+                    (visitor_id,),
+                )
+            ]
+            messages = [
+                _message(r)
+                for c in conversations
+                for r in db.execute(
+                    "SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq", (c.id,)
+                )
+            ]
+            tickets = [_ticket(r) for r in _visitor_tickets(db, visitor_id)]
+            return VisitorData(
+                visitor_id=visitor_id,
+                conversations=conversations,
+                messages=messages,
+                tickets=tickets,
+            )
+
+        return await self._run(select)
+
+    async def delete_visitor(self, visitor_id: str) -> list[str]:
+        def delete(db: sqlite3.Connection) -> list[str]:
+            with _transaction(db):
+                ids = [
+                    str(r[0])
+                    for r in db.execute(
+                        "SELECT id FROM conversations WHERE visitor_id = ? ORDER BY created_at, id",
+                        (visitor_id,),
+                    )
+                ]
+                # A ticket is the visitor's even when filed on another conversation.
+                db.executemany(
+                    "DELETE FROM tickets WHERE number = ?",
+                    [(r["number"],) for r in _visitor_tickets(db, visitor_id)],
+                )
+                _delete_conversations(db, ids)
+            return ids
+
+        return await self._run(delete)
 
 
 class _transaction:
@@ -807,6 +985,7 @@ def _ticket(row: sqlite3.Row) -> Ticket:
         rating=row["rating"],
         rating_comment=row["rating_comment"],
         emailed_seq=row["emailed_seq"],
+        incident=row["incident"],
     )
 
 
@@ -847,3 +1026,49 @@ def _active_chats(db: sqlite3.Connection, agent_id: str) -> int:
         (agent_id,),
     ).fetchone()
     return int(row[0])
+
+
+def _incident(row: sqlite3.Row) -> Incident:
+    return Incident(
+        id=row["id"],
+        service=row["service"],
+        targets=tuple(json.loads(row["targets"])),
+        messages=json.loads(row["messages"]),
+        started_at=row["started_at"],
+        created_by=row["created_by"],
+        created_at=row["created_at"],
+        resolved_at=row["resolved_at"],
+        resolution=json.loads(row["resolution"]),
+    )
+
+
+def _one_incident(db: sqlite3.Connection, incident_id: str) -> sqlite3.Row:
+    row = db.execute("SELECT * FROM incidents WHERE id = ?", (incident_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"no incident {incident_id}")
+    return cast(sqlite3.Row, row)
+
+
+def _visitor_tickets(db: sqlite3.Connection, visitor_id: str) -> list[sqlite3.Row]:
+    """The visitor's tickets and every ticket on one of their conversations, oldest first."""
+    return db.execute(
+        "SELECT * FROM tickets WHERE visitor_id = ? OR conversation_id IN"
+        " (SELECT id FROM conversations WHERE visitor_id = ?) ORDER BY created_at, number",
+        (visitor_id, visitor_id),
+    ).fetchall()
+
+
+def _delete_conversations(db: sqlite3.Connection, ids: Sequence[str]) -> None:
+    """Delete conversations with everything hanging off them, inside the caller's transaction.
+
+    Messages and tickets cascade from the conversation and notes from the ticket; the notes
+    are deleted first all the same, so nothing depends on how the cascade was declared.
+    """
+    rows = [(conversation_id,) for conversation_id in ids]
+    db.executemany(
+        "DELETE FROM notes WHERE ticket IN (SELECT number FROM tickets WHERE conversation_id = ?)",
+        rows,
+    )
+    db.executemany("DELETE FROM messages WHERE conversation_id = ?", rows)
+    db.executemany("DELETE FROM tickets WHERE conversation_id = ?", rows)
+    db.executemany("DELETE FROM conversations WHERE id = ?", rows)
