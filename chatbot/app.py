@@ -20,15 +20,19 @@ from chatbot.handoff.canned import load_canned_replies
 from chatbot.handoff.notify import MailSettings, Notifier
 from chatbot.handoff.queue import Presence
 from chatbot.metrics import Metrics
+from chatbot.privacy import RetentionJob
 from chatbot.rate_limit import RateLimiter
 from chatbot.settings import Settings
 from chatbot.store.backends import store_for
 from chatbot.web.agent import AgentNamespace
 from chatbot.web.api import api_routes, error_middleware
 from chatbot.web.customer import CustomerNamespace, SocketEmitter
+from chatbot.web.incidents_api import incident_routes
 from chatbot.web.live import LiveChat
 from chatbot.web.pages import page_routes
+from chatbot.web.privacy_api import privacy_routes
 from chatbot.web.routes import routes
+from chatbot.web.security import security_headers
 from chatbot.web.tokens import VisitorTokens, load_or_create_secret
 from chatbot.web.turns import TurnRunner
 
@@ -39,7 +43,9 @@ log = logging.getLogger(__name__)
 
 def create_app(settings: Settings, *, engine: EngineContext | None = None) -> web.Application:
     """A ready-to-run application. ``engine`` lets tests share one prebuilt context."""
-    app = web.Application(client_max_size=1024**2, middlewares=[error_middleware])
+    app = web.Application(
+        client_max_size=1024**2, middlewares=[security_headers(settings), error_middleware]
+    )
     app[keys.SETTINGS] = settings
     app[keys.CLOCK] = time.time
     app[keys.METRICS] = Metrics()
@@ -180,9 +186,22 @@ def create_app(settings: Settings, *, engine: EngineContext | None = None) -> we
         sio.eio.sockets.clear()
         await sio.shutdown()
 
+    async def retention_ctx(app: web.Application) -> AsyncIterator[None]:
+        job = RetentionJob(
+            app[keys.STORE], app[keys.ATTACHMENTS], settings.retention_days, app[keys.CLOCK]
+        )
+        task = asyncio.create_task(job.loop())
+        yield
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
     app.cleanup_ctx.extend([engine_ctx, store_ctx, sockets_ctx])
+    if settings.retention_days > 0:
+        app.cleanup_ctx.append(retention_ctx)
     app.on_shutdown.append(close_sockets)
     app.add_routes(routes)
     app.add_routes(api_routes())
+    app.add_routes(incident_routes())
     app.add_routes(page_routes())
+    app.add_routes(privacy_routes())
     return app

@@ -20,6 +20,7 @@ __all__ = [
     "ConnectAuth",
     "HistoryRequest",
     "InboundMessage",
+    "IncidentRequest",
     "Rating",
     "TicketChange",
     "Upload",
@@ -32,6 +33,8 @@ __all__ = [
     "parse_auth",
     "parse_close",
     "parse_history",
+    "parse_incident",
+    "parse_incident_messages",
     "parse_message",
     "parse_presence",
     "parse_rating",
@@ -355,3 +358,63 @@ def parse_agent_history(raw: Any) -> tuple[str, int]:
 def parse_agent_typing(raw: Any) -> tuple[str, bool]:
     data = _require_object(raw, "typing")
     return _ticket_number(data.get("ticket")), parse_typing({"on": data.get("on")})
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentRequest:
+    service: str
+    targets: tuple[str, ...]
+    messages: dict[str, str]
+    #: Unix time; ``None``: now.
+    started_at: float | None
+
+
+_TARGET = re.compile(r"^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$")
+
+
+def parse_incident_messages(
+    raw: Any, languages: tuple[str, ...], *, required: bool
+) -> dict[str, str]:
+    """``{"en": "...", "fi": "..."}``: what customers are told, per language."""
+    if raw is None and not required:
+        return {}
+    data = _require_object(raw, "'messages'")
+    messages: dict[str, str] = {}
+    for lang in data:
+        if lang not in languages:
+            raise InvalidPayload(f"'messages' keys are language codes: {', '.join(languages)}")
+        messages[lang] = _required_text(data, lang, 1000)
+    if required and not messages:
+        raise InvalidPayload("'messages' needs the customers' message in at least one language")
+    return messages
+
+
+def parse_incident(
+    raw: Any, services: tuple[str, ...], languages: tuple[str, ...]
+) -> IncidentRequest:
+    """``{"service", "targets": [...], "messages": {lang: text}, "started_at"?}``."""
+    data = _require_object(raw, "incident")
+    service = data.get("service")
+    if service not in services:
+        raise InvalidPayload(f"'service' must be one of {', '.join(services)}")
+    targets_raw = data.get("targets", [])
+    if not isinstance(targets_raw, list) or len(targets_raw) > 200:
+        raise InvalidPayload("'targets' must be a list of at most 200 server or domain names")
+    targets = []
+    for target in targets_raw:
+        if not isinstance(target, str) or not _TARGET.match(target.strip().lower()):
+            raise InvalidPayload("each target is a server or domain name like mail3 or kafebar.no")
+        targets.append(target.strip().lower())
+    started_at = data.get("started_at")
+    if started_at is not None and (
+        isinstance(started_at, bool)
+        or not isinstance(started_at, int | float)
+        or not 0 < started_at < 10**11
+    ):
+        raise InvalidPayload("'started_at' must be a Unix time in seconds")
+    return IncidentRequest(
+        service=str(service),
+        targets=tuple(dict.fromkeys(targets)),
+        messages=parse_incident_messages(data.get("messages"), languages, required=True),
+        started_at=float(started_at) if started_at is not None else None,
+    )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from chatbot.store import Agent, Note, StoredMessage, Ticket
+from chatbot.store import Agent, Incident, Note, StoredMessage, Ticket
 
-__all__ = ["iso_time", "message_record", "note_record", "ticket_record"]
+__all__ = ["incident_record", "iso_time", "message_record", "note_record", "ticket_record"]
 
 
 def iso_time(at: float) -> str:
@@ -45,6 +45,22 @@ def ticket_record(ticket: Ticket, agents: dict[str, Agent] | None = None) -> dic
         "resolution": ticket.resolution,
         "rating": ticket.rating,
         "rating_comment": ticket.rating_comment,
+        "incident": ticket.incident,
+    }
+
+
+def incident_record(incident: Incident) -> dict[str, Any]:
+    """An incident for the support team (the public status shows less: no targets)."""
+    return {
+        "id": incident.id,
+        "service": incident.service,
+        "targets": list(incident.targets),
+        "messages": dict(incident.messages),
+        "started_at": iso_time(incident.started_at),
+        "created_by": incident.created_by,
+        "created_at": iso_time(incident.created_at),
+        "resolved_at": _maybe_time(incident.resolved_at),
+        "resolution": dict(incident.resolution),
     }
 
 

@@ -41,6 +41,8 @@ class CreateTicket:
     """Open a ticket; the runner numbers it and fills ``{ticket}`` in the replies."""
 
     draft: TicketDraft
+    #: A symptom of this known incident: linked to it, not queued.
+    incident: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Literal
 
 from chatbot.engine.phrases import Phrasebook
+from chatbot.handoff.incidents import IncidentNotice
 from chatbot.handoff.tickets import TicketSummary
 from chatbot.identity import Identity
 
@@ -30,6 +31,8 @@ class Inbound:
     tickets: tuple[TicketSummary, ...] = ()
     #: Who the customer is, when the portal vouched for them (``None``: anonymous).
     identity: Identity | None = None
+    #: Known outages going on now (the caller reads them from the store).
+    incidents: tuple[IncidentNotice, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

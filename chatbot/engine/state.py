@@ -35,6 +35,8 @@ class ConversationState:
     urgent: bool = False
     #: An open ticket of theirs the bot offered to add to.
     offered_ticket: str | None = None
+    #: The incident the customer has been told about, once.
+    incident: str | None = None
     #: The last customer message (by seq) the engine has answered.
     processed_seq: int = 0
 

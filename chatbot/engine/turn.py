@@ -21,6 +21,8 @@ from chatbot.engine.form_flow import (
 from chatbot.engine.language import choose_language
 from chatbot.engine.messages import ArticleRef, Ask, Inbound, Option, Reply, yes_or_no
 from chatbot.engine.state import ConversationState
+from chatbot.handoff.incidents import affecting
+from chatbot.handoff.tickets import TicketDraft
 from chatbot.intents.classifier import Prediction
 from chatbot.intents.entities import without_entities
 from chatbot.kb_search import SearchResult
@@ -71,6 +73,7 @@ class _Turn:
         self.search: SearchResult | None = None
         self.answered: str | None = None
         self.actions: list[Action] = []
+        self.inbound: Inbound | None = None
 
     @property
     def lang(self) -> str:
@@ -119,6 +122,8 @@ class _Turn:
         """Search the knowledge base; answer, ask which service, or offer a ticket."""
         ctx = self.ctx
         self.state = self.state.evolve(service=service or prediction.service or self.state.service)
+        if prediction.intent == "problem" and self.incident_first(query):
+            return
         # Addresses and domain names are facts, not search words: "ana", "hr"...
         result = ctx.index.search(without_entities(query) or query, service=service)
         self.search = result
@@ -145,6 +150,44 @@ class _Turn:
         self.say("no_article")
         self.say("offer_ticket", ask=self.yes_no("open_ticket"))
         self.state = self.state.evolve(awaiting="open_ticket", query=query, misses=misses)
+
+    def incident_first(self, query: str) -> bool:
+        """A problem that a known outage explains: say so first. When the customer is
+        certainly affected, their report becomes a ticket linked to the incident (no queue,
+        no form) and True ends the turn."""
+        inbound = self.inbound
+        if inbound is None or not inbound.incidents:
+            return False
+        known = [*self.state.facts.get("domain", [])]
+        if inbound.identity is not None:
+            known += inbound.identity.domains
+        match = affecting(inbound.incidents, self.state.service, known)
+        if match is None or self.state.incident == match.incident.id:
+            return False
+        incident = match.incident
+        since = incident.started_at.astimezone(self.ctx.hours.timezone)
+        self.say(
+            "incident_notice",
+            message=incident.message(self.lang, self.ctx.fallback_language),
+            since=since.strftime(self.ctx.phrases.date_format(self.lang)),
+        )
+        self.state = self.state.evolve(incident=incident.id)
+        if not match.certain:
+            return False  # it may be something else: answer the question too
+        service = incident.service
+        values = {"domain": known[0]} if known else {}
+        values["description"] = query
+        draft = TicketDraft(
+            service=service,
+            title=self.ctx.titles.title(service, values),
+            language=self.lang,
+            priority="normal",
+            fields=values,
+            description=query,
+        )
+        self.actions.append(CreateTicket(draft, incident=incident.id))
+        self.say("incident_linked")
+        return True
 
     def next_request(self) -> None:
         """After one request is settled, take up the next one from the same message."""
@@ -229,6 +272,7 @@ def turn(state: ConversationState, inbound: Inbound, ctx: EngineContext) -> Turn
     entities = ctx.understander.entities(inbound.text, state.language, inbound.at)
     state = state.evolve(facts=_merge_facts(state.facts, entities))
     t = _Turn(ctx, state)
+    t.inbound = inbound
     prediction = ctx.understander.predict(inbound.text) if inbound.text else None
     requests: tuple[str, ...] = ()
 

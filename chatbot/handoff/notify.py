@@ -230,6 +230,7 @@ class Notifier:
                 ticket.conversation_id, ticket.emailed_seq, 500
             )
             if m.sender == "agent"
+            or (m.sender == "system" and m.data.get("event") == "incident_resolved")
         ]
         if not messages:
             return

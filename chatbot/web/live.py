@@ -23,7 +23,7 @@ from chatbot.handoff.reports import build_report
 from chatbot.protocol import TicketChange
 from chatbot.records import message_record, note_record, ticket_record
 from chatbot.settings import LANGUAGES
-from chatbot.store import Agent, NewMessage, Note, Store, StoredMessage, Ticket
+from chatbot.store import Agent, Incident, NewMessage, Note, Store, StoredMessage, Ticket
 from chatbot.web.wire import wire_message, wire_ticket
 
 __all__ = ["AGENTS_ROOM", "LiveChat", "conversation_room"]
@@ -177,15 +177,17 @@ class LiveChat:
 
     async def _say(
         self,
-        ticket: Ticket,
+        about: Ticket,
         key: str,
         message_id: str,
         data: Mapping[str, Any] | None = None,
         **values: str,
     ) -> list[StoredMessage]:
-        """A system message to the customer, in the conversation's language."""
-        conversation = await self.store.get_conversation(ticket.conversation_id)
-        lang = conversation.language if conversation else ticket.language
+        """A system message to the customer about a ticket, in the conversation's language;
+        ``{ticket}`` in the phrase is its number."""
+        conversation = await self.store.get_conversation(about.conversation_id)
+        lang = conversation.language if conversation else about.language
+        values.setdefault("ticket", about.number)
         text = self.engine.phrases.say(lang, key, company=self.engine.company_name, **values)
         message = NewMessage(
             id=message_id,
@@ -194,9 +196,9 @@ class LiveChat:
             at=self.clock(),
             data={"lang": lang, "event": key, **(data or {})},
         )
-        stored = await self.store.append_messages(ticket.conversation_id, [message])
+        stored = await self.store.append_messages(about.conversation_id, [message])
         fresh = [m for m, created in stored if created]
-        await self._emit_messages(ticket.conversation_id, fresh)
+        await self._emit_messages(about.conversation_id, fresh)
         return fresh
 
     async def changed(self, ticket: Ticket, change: str) -> None:
@@ -251,6 +253,11 @@ class LiveChat:
     async def ticket_created(self, ticket: Ticket) -> None:
         """The bot opened a ticket: tell the customer what happens next, the team that it
         waits, and send the confirmation mail."""
+        if ticket.incident is not None:
+            # Linked to a known outage: the bot has said what happens; it does not queue.
+            await self.changed(ticket, "created")
+            await self.notifier.ticket_created(ticket)
+            return
         view = await self.customer_view(ticket)
         email = customer_email(ticket)
         if view.get("agents_online") and "position" in view:
@@ -275,6 +282,33 @@ class LiveChat:
                 await self._say(ticket, "queue_offline", f"#q{ticket.number}", expected=expected)
         await self.changed(ticket, "created")
         await self.notifier.ticket_created(ticket)
+
+    async def incident_resolved(self, incident: Incident) -> list[Ticket]:
+        """Close the incident's open tickets and tell each customer, in their language."""
+        closed = []
+        for ticket in await self.store.tickets_for_incident(incident.id):
+            if ticket.status == "closed":
+                continue
+            conversation = await self.store.get_conversation(ticket.conversation_id)
+            lang = conversation.language if conversation else ticket.language
+            note = incident.resolution.get(lang) or self.engine.phrases.say(
+                lang, "incident_resolved_default", company=self.engine.company_name
+            )
+            await self._say(
+                ticket,
+                "incident_resolved",
+                f"#i{ticket.number}.{incident.id}",
+                {"incident": incident.id},
+                message=note,
+            )
+            if not await self.customer_online(ticket.conversation_id):
+                await self.notifier.agent_replied(ticket)  # the news goes by e-mail too
+            ticket = await self.store.close_ticket(
+                ticket.number, f"Resolved with incident {incident.id}", self.clock()
+            )
+            await self.changed(ticket, "closed")
+            closed.append(ticket)
+        return closed
 
     async def claim(self, agent: Agent, number: object) -> Ticket:
         ticket = await self.ticket(number)

@@ -26,6 +26,13 @@ _NUMBER = {
     "schema": {"type": "string", "example": "HS-104233"},
 }
 
+_INCIDENT = {
+    "name": "id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "example": "INC-3"},
+}
+
 OPENAPI: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {
@@ -44,6 +51,26 @@ OPENAPI: dict[str, Any] = {
             "Conflict": _json(_ref("Error"), "Conflicts with the ticket's state"),
         },
         "schemas": {
+            "NewIncident": {
+                "type": "object",
+                "required": ["service", "messages"],
+                "properties": {
+                    "service": {"type": "string", "example": "email"},
+                    "targets": {
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "description": "Servers or domains affected; empty: every customer"
+                        " of the service",
+                        "example": ["mail3"],
+                    },
+                    "messages": {
+                        "type": "object",
+                        "additionalProperties": {"type": "string"},
+                        "example": {"en": "Mail on mail3 is down since 14:05."},
+                    },
+                    "started_at": {"type": "number", "description": "Unix time; default now"},
+                },
+            },
             "Error": {
                 "type": "object",
                 "required": ["error"],
@@ -326,6 +353,73 @@ OPENAPI: dict[str, Any] = {
                     **_ERRORS,
                     "403": _json(_ref("Error"), "Not an admin"),
                 },
+            }
+        },
+        "/api/incidents": {
+            "get": {
+                "summary": "Incidents, newest first; `?active=1`: only those not resolved",
+                "parameters": [{"name": "active", "in": "query", "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "`{incidents: [...]}`"}, **_ERRORS},
+            },
+            "post": {
+                "summary": "Announce an outage (admins); the bot tells affected customers first",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("NewIncident")}},
+                },
+                "responses": {
+                    "201": {"description": "`{incident: {...}}` with its id, e.g. INC-3"},
+                    **_ERRORS,
+                    "403": _json(_ref("Error"), "Not an admin"),
+                },
+            },
+        },
+        "/api/incidents/{id}": {
+            "get": {
+                "summary": "One incident and the tickets linked to it",
+                "parameters": [_INCIDENT],
+                "responses": {
+                    "200": {"description": "`{incident, tickets: [{number, status}]}`"},
+                    **_ERRORS,
+                    "404": {"$ref": "#/components/responses/NotFound"},
+                },
+            }
+        },
+        "/api/incidents/{id}/resolve": {
+            "post": {
+                "summary": "Resolve (admins): linked tickets close, each customer is told",
+                "parameters": [_INCIDENT],
+                "requestBody": {
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "messages": {
+                                        "type": "object",
+                                        "description": "What customers are told, per language",
+                                        "additionalProperties": {"type": "string"},
+                                    }
+                                },
+                            }
+                        }
+                    }
+                },
+                "responses": {
+                    "200": {"description": "`{incident, closed_tickets: [...]}`"},
+                    **_ERRORS,
+                    "403": _json(_ref("Error"), "Not an admin"),
+                    "404": {"$ref": "#/components/responses/NotFound"},
+                    "409": {"$ref": "#/components/responses/Conflict"},
+                },
+            }
+        },
+        "/api/status": {
+            "get": {
+                "summary": "Public: active incidents (service and message, no targets)",
+                "security": [],
+                "parameters": [{"name": "lang", "in": "query", "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "`{status: ok|degraded, incidents}`"}},
             }
         },
         "/api/openapi.json": {

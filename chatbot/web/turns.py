@@ -19,6 +19,7 @@ from typing import Protocol
 from chatbot.engine import ConversationState, EngineContext, Inbound, turn
 from chatbot.engine.form_flow import AttachToTicket, CreateTicket
 from chatbot.errors import ChatbotError
+from chatbot.handoff.incidents import IncidentNotice
 from chatbot.handoff.tickets import TicketSummary
 from chatbot.identity import Identity
 from chatbot.metrics import Metrics
@@ -28,6 +29,9 @@ from chatbot.web.wire import reply_data
 __all__ = ["Emitter", "TurnRunner"]
 
 log = logging.getLogger(__name__)
+
+#: Other processes' new incidents reach this one's bot within this many seconds.
+INCIDENT_CACHE_SECONDS = 5.0
 
 
 class Emitter(Protocol):
@@ -60,6 +64,8 @@ class TurnRunner:
         self._clock = clock
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._incidents_cache: tuple[IncidentNotice, ...] = ()
+        self._incidents_read_at = -INCIDENT_CACHE_SECONDS
 
     def schedule(
         self, conversation_id: str, locale: str | None, identity: Identity | None = None
@@ -119,6 +125,27 @@ class TurnRunner:
         finally:
             await self._emit.typing(conversation_id, False)
 
+    async def _incidents(self) -> tuple[IncidentNotice, ...]:
+        """The active incidents, read at most every few seconds (every turn needs them)."""
+        now = time.monotonic()
+        if now - self._incidents_read_at > INCIDENT_CACHE_SECONDS:
+            self._incidents_cache = tuple(
+                IncidentNotice(
+                    id=i.id,
+                    service=i.service,
+                    targets=i.targets,
+                    messages=i.messages,
+                    started_at=datetime.fromtimestamp(i.started_at, UTC),
+                )
+                for i in await self._store.list_incidents(active_only=True)
+            )
+            self._incidents_read_at = now
+        return self._incidents_cache
+
+    def forget_incidents(self) -> None:
+        """An incident was posted or resolved here: read them again on the next turn."""
+        self._incidents_read_at = -INCIDENT_CACHE_SECONDS
+
     async def _answer(
         self,
         conversation: Conversation,
@@ -141,6 +168,7 @@ class TurnRunner:
                     TicketSummary(t.number, t.status, t.title, t.service) for t in tickets
                 ),
                 identity=identity,
+                incidents=await self._incidents(),
             )
             result = turn(state, inbound, self._engine)
             now = self._clock()
@@ -170,6 +198,12 @@ class TurnRunner:
                             self._prefix,
                         )
                     )
+                    if action.incident is not None:
+                        # A symptom of a known outage: parked with it, not queued.
+                        await self._store.update_ticket(created[-1].number, now, status="waiting")
+                        created[-1] = await self._store.link_ticket(
+                            created[-1].number, action.incident, now
+                        )
                 elif isinstance(action, AttachToTicket):
                     await self._store.touch_ticket(action.number, now)
             number = created[0].number if created else ""

@@ -1,0 +1,133 @@
+"""Incidents over REST: admins announce and resolve outages; anyone reads the status.
+
+While an incident is active, the bot tells affected customers about it first and files
+their reports as tickets linked to it (see ``chatbot.handoff.incidents``); resolving it
+closes those tickets and tells each customer, in their language.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from chatbot import keys
+from chatbot.errors import Forbidden, NotFound
+from chatbot.protocol import parse_incident, parse_incident_messages
+from chatbot.records import incident_record, iso_time
+from chatbot.settings import LANGUAGES
+from chatbot.store import Agent, NewIncident
+from chatbot.web.api import _agent, _body
+from chatbot.web.live import AGENTS_ROOM
+
+__all__ = ["incident_routes"]
+
+routes = web.RouteTableDef()
+
+
+async def _admin(request: web.Request) -> Agent:
+    agent = await _agent(request)
+    if agent.role != "admin":
+        raise Forbidden("incidents are announced and resolved by admins")
+    return agent
+
+
+def _services(request: web.Request) -> tuple[str, ...]:
+    services = request.app[keys.ENGINE].understander.classifier.services
+    return tuple(s for s in services if s != "none")
+
+
+async def _announce(request: web.Request, record: dict[str, object]) -> None:
+    request.app[keys.TURNS].forget_incidents()
+    await request.app[keys.SIO].emit("incident", record, room=AGENTS_ROOM, namespace="/agent")
+
+
+@routes.post("/api/incidents")
+async def create_incident(request: web.Request) -> web.Response:
+    admin = await _admin(request)
+    change = parse_incident(await _body(request), _services(request), LANGUAGES)
+    now = request.app[keys.CLOCK]()
+    incident = await request.app[keys.STORE].create_incident(
+        NewIncident(
+            service=change.service,
+            targets=change.targets,
+            messages=change.messages,
+            started_at=change.started_at or now,
+            created_by=admin.id,
+            created_at=now,
+        )
+    )
+    record = incident_record(incident)
+    await _announce(request, record)
+    return web.json_response({"incident": record}, status=201)
+
+
+@routes.get("/api/incidents")
+async def list_incidents(request: web.Request) -> web.Response:
+    await _agent(request)
+    active = request.query.get("active") in ("1", "true", "yes")
+    incidents = await request.app[keys.STORE].list_incidents(active_only=active)
+    return web.json_response({"incidents": [incident_record(i) for i in incidents]})
+
+
+@routes.get("/api/incidents/{id}")
+async def get_incident(request: web.Request) -> web.Response:
+    await _agent(request)
+    store = request.app[keys.STORE]
+    incident = await store.get_incident(request.match_info["id"].upper()[:40])
+    if incident is None:
+        raise NotFound("no such incident")
+    tickets = await store.tickets_for_incident(incident.id)
+    return web.json_response(
+        {
+            "incident": incident_record(incident),
+            "tickets": [{"number": t.number, "status": t.status} for t in tickets],
+        }
+    )
+
+
+@routes.post("/api/incidents/{id}/resolve")
+async def resolve_incident(request: web.Request) -> web.Response:
+    await _admin(request)
+    data = await _body(request)
+    resolution = parse_incident_messages(data.get("messages"), LANGUAGES, required=False)
+    store = request.app[keys.STORE]
+    incident_id = request.match_info["id"].upper()[:40]
+    incident = await store.resolve_incident(incident_id, request.app[keys.CLOCK](), resolution)
+    closed = await request.app[keys.LIVE].incident_resolved(incident)
+    record = incident_record(incident)
+    await _announce(request, record)
+    return web.json_response({"incident": record, "closed_tickets": [t.number for t in closed]})
+
+
+@routes.get("/api/status")
+async def public_status(request: web.Request) -> web.Response:
+    """Active incidents for a public status page: the service and what customers are told,
+    never the affected servers or domains. ``?lang=fi`` picks the language."""
+    lang = request.query.get("lang", "")
+    settings = request.app[keys.SETTINGS]
+    if lang not in LANGUAGES:
+        lang = settings.default_language
+    incidents = await request.app[keys.STORE].list_incidents(active_only=True)
+    phrases = request.app[keys.ENGINE].phrases
+    body = {
+        "status": "degraded" if incidents else "ok",
+        "incidents": [
+            {
+                "id": i.id,
+                "service": i.service,
+                "service_label": phrases.service_label(lang, i.service),
+                "message": i.messages.get(lang)
+                or i.messages.get(settings.default_language)
+                or next(iter(i.messages.values()), ""),
+                "started_at": iso_time(i.started_at),
+            }
+            for i in incidents
+        ],
+    }
+    response = web.json_response(body)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = "public, max-age=15"
+    return response
+
+
+def incident_routes() -> web.RouteTableDef:
+    return routes
