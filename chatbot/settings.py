@@ -76,6 +76,12 @@ class Settings:
     redis_prefix: str = "chatbot:"
     #: Prometheus metrics at /metrics (scrape from inside your network only).
     metrics: bool = True
+    #: Closed conversations are deleted this many days after their last message; 0 keeps
+    #: them for ever.
+    retention_days: int = 0
+    #: Origins allowed to frame the demo site and portal (CSP ``frame-ancestors``); empty:
+    #: none. The agent console may never be framed.
+    frame_ancestors: tuple[str, ...] = ()
 
     @property
     def kb_path(self) -> Path:
@@ -146,6 +152,10 @@ class Settings:
             values["redis_prefix"] = os.environ["CHATBOT_REDIS_PREFIX"]
         if metrics := os.environ.get("CHATBOT_METRICS"):
             values["metrics"] = metrics.lower() in {"1", "true", "yes"}
+        if retention := os.environ.get("CHATBOT_RETENTION_DAYS"):
+            values["retention_days"] = int(retention)
+        if ancestors := _env_list("CHATBOT_FRAME_ANCESTORS"):
+            values["frame_ancestors"] = ancestors
         if "CHATBOT_LOG_LEVEL" in os.environ:
             values["log_level"] = os.environ["CHATBOT_LOG_LEVEL"]
         values.update({k: v for k, v in overrides.items() if v is not None})

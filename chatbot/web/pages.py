@@ -1,4 +1,8 @@
-"""The widget script and the demo pages, with a strict Content-Security-Policy."""
+"""The widget script and the demo pages, with a strict Content-Security-Policy.
+
+The headers every response gets (``nosniff``, ``Referrer-Policy``, ``X-Frame-Options``)
+come from the middleware in :mod:`chatbot.web.security`.
+"""
 
 from __future__ import annotations
 
@@ -13,22 +17,11 @@ from pathlib import Path
 from aiohttp import web
 
 from chatbot import keys
+from chatbot.web.security import CONSOLE_CSP, page_csp
 
 __all__ = ["WIDGET_DIR", "page_routes"]
 
 WIDGET_DIR = Path(__file__).resolve().parent.parent.parent / "widget"
-
-# No inline scripts or styles, no eval: the widget works under this policy.
-PAGE_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-)
-
-
-def _secure(response: web.StreamResponse) -> web.StreamResponse:
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-    return response
 
 
 async def widget_script(request: web.Request) -> web.StreamResponse:
@@ -40,21 +33,21 @@ async def widget_script(request: web.Request) -> web.StreamResponse:
     response = web.FileResponse(path, headers={"Content-Type": "application/javascript"})
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Access-Control-Allow-Origin"] = "*"
-    return _secure(response)
+    return response
 
 
-def _page(name: str, folder: str = "demo") -> web.StreamResponse:
+def _page(name: str, folder: str, csp: str) -> web.StreamResponse:
     response = web.FileResponse(WIDGET_DIR / folder / name)
-    response.headers["Content-Security-Policy"] = PAGE_CSP
-    return _secure(response)
+    response.headers["Content-Security-Policy"] = csp
+    return response
 
 
 async def demo_site(request: web.Request) -> web.StreamResponse:
-    return _page("index.html")
+    return _page("index.html", "demo", page_csp(request.app[keys.SETTINGS].frame_ancestors))
 
 
 async def demo_css(request: web.Request) -> web.StreamResponse:
-    return _secure(web.FileResponse(WIDGET_DIR / "demo" / "demo.css"))
+    return web.FileResponse(WIDGET_DIR / "demo" / "demo.css")
 
 
 async def demo_portal(request: web.Request) -> web.StreamResponse:
@@ -68,8 +61,8 @@ async def demo_portal(request: web.Request) -> web.StreamResponse:
         text=template.replace("{user_token}", html.escape(token, quote=True)),
         content_type="text/html",
     )
-    response.headers["Content-Security-Policy"] = PAGE_CSP
-    return _secure(response)
+    response.headers["Content-Security-Policy"] = page_csp(settings.frame_ancestors)
+    return response
 
 
 def demo_user_token(secret: bytes, now: float) -> str:
@@ -96,7 +89,7 @@ def demo_user_token(secret: bytes, now: float) -> str:
 
 async def console_page(request: web.Request) -> web.StreamResponse:
     """The agent console; it logs in over the API and holds its token in sessionStorage."""
-    return _page("index.html", "console")
+    return _page("index.html", "console", CONSOLE_CSP)
 
 
 async def console_script(request: web.Request) -> web.StreamResponse:
@@ -107,11 +100,11 @@ async def console_script(request: web.Request) -> web.StreamResponse:
         )
     response = web.FileResponse(path, headers={"Content-Type": "application/javascript"})
     response.headers["Cache-Control"] = "no-cache"
-    return _secure(response)
+    return response
 
 
 async def console_css(request: web.Request) -> web.StreamResponse:
-    return _secure(web.FileResponse(WIDGET_DIR / "console" / "console.css"))
+    return web.FileResponse(WIDGET_DIR / "console" / "console.css")
 
 
 async def attachment(request: web.Request) -> web.StreamResponse:
@@ -130,7 +123,7 @@ async def attachment(request: web.Request) -> web.StreamResponse:
     )
     response.headers["Cache-Control"] = "private, max-age=86400"
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
-    return _secure(response)
+    return response
 
 
 def page_routes() -> list[web.RouteDef]:
