@@ -31,6 +31,7 @@ from chatbot.web.incidents_api import incident_routes
 from chatbot.web.live import LiveChat
 from chatbot.web.pages import page_routes
 from chatbot.web.privacy_api import privacy_routes
+from chatbot.web.pubsub import RedisManager
 from chatbot.web.routes import routes
 from chatbot.web.security import security_headers
 from chatbot.web.tokens import VisitorTokens, load_or_create_secret
@@ -54,7 +55,7 @@ def create_app(settings: Settings, *, engine: EngineContext | None = None) -> we
     if settings.redis_url:
         # Every process publishes its emits on Redis and delivers the others'. Pub/sub drops
         # what is published while a process is cut off: clients catch up from the store.
-        manager = socketio.AsyncRedisManager(
+        manager = RedisManager(
             settings.redis_url,
             channel=f"{settings.redis_prefix}socketio",
             redis_options={"socket_connect_timeout": 2, "health_check_interval": 15},
@@ -185,6 +186,8 @@ def create_app(settings: Settings, *, engine: EngineContext | None = None) -> we
             await socket.close(wait=False, reason=sio.eio.reason.SERVER_DISCONNECT)
         sio.eio.sockets.clear()
         await sio.shutdown()
+        if isinstance(sio.manager, RedisManager):
+            await sio.manager.close()
 
     async def retention_ctx(app: web.Application) -> AsyncIterator[None]:
         job = RetentionJob(

@@ -143,9 +143,12 @@ class LiveChat:
             await self.store.bump_counter(f"online:{conversation_id}", 3 * HEARTBEAT_SECONDS)
 
     async def heartbeat(self) -> None:
-        """Renew this process's agents and customers in the shared view, until cancelled."""
+        """Renew this process's agents and customers in the shared view, until cancelled.
+        After a store outage, tell every client to fetch what it may have missed: events
+        published while the store (Redis) was away are lost to pub/sub."""
+        healthy = True
         while True:
-            await asyncio.sleep(HEARTBEAT_SECONDS)
+            await asyncio.sleep(HEARTBEAT_SECONDS if healthy else 1.0)
             try:
                 await self.presence.refresh()
                 if self.shared:
@@ -154,7 +157,15 @@ class LiveChat:
                         if isinstance(room, str) and room.startswith("conversation:"):
                             await self.customer_connected(room.removeprefix("conversation:"))
             except ChatbotError as exc:
-                log.warning("presence heartbeat failed: %s", exc.message)
+                if healthy:
+                    log.warning("store unavailable: %s", exc.message)
+                healthy = False
+                continue
+            if not healthy:
+                log.info("store is back; clients resynchronise")
+                healthy = True
+                await self.sio.emit("resync", {}, namespace="/")
+                await self.sio.emit("resync", {}, namespace="/agent")
 
     async def report(self, days: int) -> dict[str, Any]:
         """The support lead's report over the last ``days`` days."""

@@ -267,6 +267,11 @@ function connect() {
   on("message", onMessage);
   on("note", onNote);
   on("typing", onTyping);
+  // After a server-side outage: events may have been lost; the store has everything.
+  on("resync", async () => {
+    if (!(await loadSnapshot())) return;
+    if (state.current) await openTicket(state.current.number, { refresh: true });
+  });
 }
 
 async function onConnect() {

@@ -466,6 +466,7 @@ socket.on("session", async (session) => {
 });
 socket.on("message", receive);
 socket.on("ticket", showTicket);
+socket.on("resync", () => catchUp()); // after an outage on our side: fetch what was missed
 socket.on("queue", showPosition);
 socket.on("typing", (event) => {
   const on = Boolean(event && event.on && event.from !== "customer");

@@ -1,0 +1,60 @@
+"""python-socketio's Redis manager, resubscribing within a second after a Redis outage.
+
+The stock manager doubles its wait after each failed attempt (up to 60 s), so after a
+longer outage a process could stay deaf to the others for a minute after Redis is back.
+Messages published meanwhile are lost to it either way (pub/sub does not replay): clients
+recover them from the store (``history``, and a ``resync`` after an outage).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import socketio
+
+__all__ = ["RedisManager"]
+
+RETRY_SECONDS = 0.5
+
+
+class RedisManager(socketio.AsyncRedisManager):  # type: ignore[misc]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: Clients replaced by a reconnect: closed with the manager.
+        self._replaced: list[Any] = []
+
+    def _redis_connect(self) -> None:
+        if self.redis is not None:
+            self._replaced += [self.pubsub, self.redis]
+        super()._redis_connect()
+
+    async def _redis_listen_with_retries(self) -> AsyncIterator[Any]:
+        subscribed = False
+        while True:
+            try:
+                if not subscribed:
+                    self._redis_connect()
+                    await self.pubsub.subscribe(self.channel)
+                    subscribed = True
+                async for message in self.pubsub.listen():
+                    yield message
+            except Exception as exc:
+                self._get_logger().warning(
+                    "Redis pub/sub lost (%s); resubscribing in %.1f s", exc, RETRY_SECONDS
+                )
+                subscribed = False
+                await asyncio.sleep(RETRY_SECONDS)
+
+    async def close(self) -> None:
+        """Stop listening and close the Redis connections (python-socketio leaves both)."""
+        thread = getattr(self, "thread", None)
+        if isinstance(thread, asyncio.Task):
+            thread.cancel()
+            await asyncio.gather(thread, return_exceptions=True)
+        for client in [*self._replaced, self.pubsub, self.redis]:
+            if client is not None:
+                await client.aclose()
+        self._replaced.clear()
+        self.connected = False
