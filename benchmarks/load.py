@@ -83,6 +83,8 @@ class Customer:
     sent: dict[int, float] = field(default_factory=dict)  # seq -> send time
     acked_ids: set[str] = field(default_factory=set)
     answered: set[int] = field(default_factory=set)
+    #: Replies that arrived before their message's ack (the echo server answers first).
+    early: dict[int, float] = field(default_factory=dict)
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     unacked: int = 0
@@ -115,7 +117,9 @@ async def run_customers(
             if data.get("from") == "bot" and reply_to.startswith("#b"):
                 seq = int(reply_to[2:].split(".")[0])
                 sent_at = customer.sent.get(seq)
-                if sent_at is not None and seq not in customer.answered:
+                if sent_at is None:
+                    customer.early.setdefault(seq, time.perf_counter())
+                elif seq not in customer.answered:
                     customer.answered.add(seq)
                     customer.latencies.append(time.perf_counter() - sent_at)
 
@@ -154,8 +158,12 @@ async def run_customers(
                 customer.unacked += 1
             else:
                 if ack.get("ok"):
+                    seq = int(ack["seq"])
                     customer.acked_ids.add(message_id)
-                    customer.sent[int(ack["seq"])] = started
+                    customer.sent[seq] = started
+                    if seq in customer.early:
+                        customer.answered.add(seq)
+                        customer.latencies.append(customer.early.pop(seq) - started)
                 else:
                     customer.errors += 1
             await asyncio.sleep(max(0.0, interval - (time.perf_counter() - started)))

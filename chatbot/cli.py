@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -66,6 +67,19 @@ def _parser() -> argparse.ArgumentParser:
     _common(passwd)
     listing = agents_sub.add_parser("list", help="every agent")
     _common(listing)
+    customers = sub.add_parser("customers", help="one customer's data: export or erase it")
+    customers_sub = customers.add_subparsers(dest="customers_command", required=True)
+    visitor_help = "the customer: a ticket's customer.visitor_id (user:<id> when verified)"
+    export = customers_sub.add_parser("export", help="everything stored about them, as JSON")
+    export.add_argument("visitor_id", help=visitor_help)
+    export.add_argument("--out", type=Path, help="write to this file (default: standard output)")
+    _common(export)
+    delete = customers_sub.add_parser(
+        "delete", help="erase their conversations, tickets, notes and attachment files"
+    )
+    delete.add_argument("visitor_id", help=visitor_help)
+    delete.add_argument("--yes", action="store_true", help="really delete: it cannot be undone")
+    _common(delete)
     return parser
 
 
@@ -245,6 +259,59 @@ def _agents(args: argparse.Namespace) -> int:
     return 0
 
 
+def _customers(args: argparse.Namespace) -> int:
+    from chatbot.attachments import AttachmentStore
+    from chatbot.errors import ChatbotError
+    from chatbot.privacy import erase_visitor, export_visitor
+    from chatbot.store.backends import store_for
+
+    settings = _settings(args)
+    if not settings.redis_url and not settings.database_path.is_file():
+        sys.stderr.write(f"no database at {settings.database_path} (see --data-dir)\n")
+        return 2
+    exporting = args.customers_command == "export"
+    if not exporting and not args.yes:
+        sys.stderr.write("this deletes the customer's data for good: add --yes\n")
+        return 2
+
+    async def run() -> dict[str, Any]:
+        store = store_for(settings)
+        await store.open()
+        files = AttachmentStore(
+            settings.attachments_path, int(settings.attachment_max_mb * 1024 * 1024)
+        )
+        try:
+            if exporting:
+                return await export_visitor(store, files, args.visitor_id)
+            return await erase_visitor(store, files, args.visitor_id)
+        finally:
+            await store.close()
+
+    try:
+        result = asyncio.run(run())
+    except ChatbotError as exc:
+        sys.stderr.write(f"{exc.message}\n")
+        return 1
+    if not result["conversations"] and not result["tickets"]:
+        sys.stderr.write(f"nothing is stored about {args.visitor_id}\n")
+        return 1
+    if not exporting:
+        sys.stdout.write(
+            f"deleted {len(result['conversations'])} conversations, {result['messages']}"
+            f" messages, {len(result['tickets'])} tickets, {result['attachments']} files\n"
+        )
+        return 0
+    text = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
+    if args.out is None:
+        sys.stdout.write(text)
+        return 0
+    # Personal data: readable by the owner only.
+    fd = os.open(args.out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     level = args.log_level or ("INFO" if args.command == "serve" else "WARNING")
@@ -255,6 +322,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _tickets(args)
     if args.command == "agents":
         return _agents(args)
+    if args.command == "customers":
+        return _customers(args)
     try:
         return _ask(args)
     except BrokenPipeError:  # `chatbot ask ... | head`

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any, ClassVar
@@ -20,6 +21,7 @@ from chatbot.settings import Settings
 __all__ = [
     "AgentClient",
     "ChatClient",
+    "MovingClock",
     "ServerFactory",
     "add_agent",
     "chat_server",
@@ -200,6 +202,16 @@ async def login(server: TestServer, email: str, password: str) -> str:
 ServerFactory = Callable[..., Awaitable[TestServer]]
 
 
+class MovingClock:
+    """A server's time (``make_server(clock=...)``) that a test moves on instead of sleeping."""
+
+    def __init__(self) -> None:
+        self.shift = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.shift
+
+
 @pytest.fixture(scope="session")
 def engine() -> EngineContext:
     """The engine built from the bundled content, once for the whole run."""
@@ -210,9 +222,17 @@ def engine() -> EngineContext:
 async def make_server(tmp_path: Path, engine: EngineContext) -> AsyncIterator[ServerFactory]:
     servers: list[TestServer] = []
 
-    async def start(data_dir: Path | None = None, **overrides: Any) -> TestServer:
+    async def start(
+        data_dir: Path | None = None, clock: Callable[[], float] | None = None, **overrides: Any
+    ) -> TestServer:
+        """``clock``: the server's time (tests move it on instead of sleeping)."""
+        from chatbot import keys
+
         settings = Settings(data_dir=data_dir or tmp_path / "data", **overrides)
-        server = TestServer(create_app(settings, engine=engine), host="127.0.0.1")
+        app = create_app(settings, engine=engine)
+        if clock is not None:
+            app[keys.CLOCK] = clock
+        server = TestServer(app, host="127.0.0.1")
         await server.start_server()
         servers.append(server)
         return server

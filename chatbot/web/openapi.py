@@ -32,6 +32,20 @@ _INCIDENT = {
     "required": True,
     "schema": {"type": "string", "example": "INC-3"},
 }
+_VISITOR = {
+    "name": "visitor_id",
+    "in": "path",
+    "required": True,
+    "description": "the ticket's `customer.visitor_id` (`user:<portal id>` for verified"
+    " customers), or `-` with `ticket`",
+    "schema": {"type": "string"},
+}
+_BY_TICKET = {
+    "name": "ticket",
+    "in": "query",
+    "description": "name the customer by one of their tickets instead",
+    "schema": {"type": "string", "example": "HS-104233"},
+}
 
 OPENAPI: dict[str, Any] = {
     "openapi": "3.1.0",
@@ -420,6 +434,44 @@ OPENAPI: dict[str, Any] = {
                 "security": [],
                 "parameters": [{"name": "lang", "in": "query", "schema": {"type": "string"}}],
                 "responses": {"200": {"description": "`{status: ok|degraded, incidents}`"}},
+            }
+        },
+        "/api/customers/{visitor_id}/export": {
+            "get": {
+                "summary": "Everything stored about one customer (admins): conversations with"
+                " their messages, tickets, ratings, attachments; not the internal notes",
+                "parameters": [_VISITOR, _BY_TICKET],
+                "responses": {
+                    "200": {"description": "The customer's data as JSON"},
+                    **_ERRORS,
+                    "403": _json(_ref("Error"), "Not an admin"),
+                    "404": _json(_ref("Error"), "Nothing stored about this customer"),
+                },
+            }
+        },
+        "/api/customers/{visitor_id}": {
+            "delete": {
+                "summary": "Erase one customer (admins): conversations, messages, tickets,"
+                " notes and attachment files",
+                "parameters": [_VISITOR, _BY_TICKET],
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "visitor_id": {"type": "string"},
+                                "conversations": {"type": "array", "items": {"type": "string"}},
+                                "tickets": {"type": "array", "items": {"type": "string"}},
+                                "messages": {"type": "integer"},
+                                "attachments": {"type": "integer"},
+                            },
+                        },
+                        "What was deleted",
+                    ),
+                    **_ERRORS,
+                    "403": _json(_ref("Error"), "Not an admin"),
+                    "404": _json(_ref("Error"), "Nothing stored about this customer"),
+                },
             }
         },
         "/api/openapi.json": {

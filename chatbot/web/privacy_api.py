@@ -45,7 +45,7 @@ async def _visitor_id(request: web.Request) -> str:
     return visitor_id
 
 
-@routes.get("/api/customers/{visitor_id}/export")
+@routes.get("/api/customers/{visitor_id:[^/]+}/export")
 async def export_customer(request: web.Request) -> web.Response:
     agent = await _admin(request)
     visitor_id = await _visitor_id(request)
@@ -57,7 +57,7 @@ async def export_customer(request: web.Request) -> web.Response:
     return web.json_response(export, headers={"Cache-Control": "no-store"})
 
 
-@routes.delete("/api/customers/{visitor_id}")
+@routes.delete("/api/customers/{visitor_id:[^/]+}")
 async def delete_customer(request: web.Request) -> web.Response:
     agent = await _admin(request)
     visitor_id = await _visitor_id(request)
