@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import secrets
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import socketio
 from aiohttp import web
@@ -14,6 +15,7 @@ from aiohttp import web
 from chatbot import keys
 from chatbot.attachments import AttachmentStore
 from chatbot.content import build_engine_context
+from chatbot.diagnostics import DiagnosticsConfig, Ports, load_provider
 from chatbot.engine import EngineContext
 from chatbot.handoff.agents import AgentAuth
 from chatbot.handoff.canned import load_canned_replies
@@ -23,10 +25,12 @@ from chatbot.metrics import Metrics
 from chatbot.privacy import RetentionJob
 from chatbot.rate_limit import RateLimiter
 from chatbot.settings import Settings
+from chatbot.store import Store
 from chatbot.store.backends import store_for
 from chatbot.web.agent import AgentNamespace
 from chatbot.web.api import api_routes, error_middleware
 from chatbot.web.customer import CustomerNamespace, SocketEmitter
+from chatbot.web.diagnosis import DiagnosisRunner
 from chatbot.web.incidents_api import incident_routes
 from chatbot.web.live import LiveChat
 from chatbot.web.pages import page_routes
@@ -35,11 +39,34 @@ from chatbot.web.pubsub import RedisManager
 from chatbot.web.routes import routes
 from chatbot.web.security import security_headers
 from chatbot.web.tokens import VisitorTokens, load_or_create_secret
-from chatbot.web.turns import TurnRunner
+from chatbot.web.turns import DiagnoseFn, TurnRunner
 
 __all__ = ["create_app"]
 
 log = logging.getLogger(__name__)
+
+
+def diagnosis_runner(
+    settings: Settings, engine: EngineContext, store: Store, clock: Callable[[], float]
+) -> DiagnoseFn | None:
+    """The bot's domain checks, configured from the settings and ``data/provider.yml``."""
+    if not settings.diagnostics:
+        return None
+    config = DiagnosticsConfig(
+        resolver=settings.diag_resolver,
+        allowed_networks=settings.diag_allowed_networks,
+        ports=Ports(
+            http=settings.diag_http_port,
+            https=settings.diag_https_port,
+            smtp=settings.diag_smtp_ports,
+        ),
+        total_timeout=settings.diag_timeout,
+        ca_file=settings.diag_ca_file,
+    )
+    provider = settings.diag_provider or settings.content_dir / "provider.yml"
+    if provider.is_file():
+        config = load_provider(provider, config)
+    return DiagnosisRunner(config, engine, store, clock).run
 
 
 def create_app(settings: Settings, *, engine: EngineContext | None = None) -> web.Application:
@@ -74,7 +101,7 @@ def create_app(settings: Settings, *, engine: EngineContext | None = None) -> we
 
     async def engine_ctx(app: web.Application) -> AsyncIterator[None]:
         if engine is not None:
-            app[keys.ENGINE] = engine
+            app[keys.ENGINE] = dataclasses.replace(engine, diagnostics=settings.diagnostics)
         else:
             app[keys.ENGINE] = await asyncio.to_thread(build_engine_context, settings)
         yield
@@ -165,6 +192,7 @@ def create_app(settings: Settings, *, engine: EngineContext | None = None) -> we
             on_ticket=live.ticket_created,
             priority_for=live.priority_for,
             metrics=app[keys.METRICS],
+            diagnose=diagnosis_runner(settings, engine_context, store, clock),
         )
         app[keys.TURNS] = runner
         sio.register_namespace(CustomerNamespace(app, "/"))

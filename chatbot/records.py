@@ -74,7 +74,17 @@ def message_record(message: StoredMessage) -> dict[str, Any]:
         "text": message.text,
         "at": iso_time(message.at),
     }
-    for key in ("lang", "articles", "ask", "value", "redacted", "agent", "event", "attachment"):
+    for key in (
+        "lang",
+        "articles",
+        "ask",
+        "value",
+        "redacted",
+        "agent",
+        "event",
+        "attachment",
+        "diagnosis",
+    ):
         if key in message.data:
             record[key] = message.data[key]
     return record

@@ -82,6 +82,24 @@ class Settings:
     #: Origins allowed to frame the demo site and portal (CSP ``frame-ancestors``); empty:
     #: none. The agent console may never be framed.
     frame_ancestors: tuple[str, ...] = ()
+    #: Before a ticket the bot checks the customer's domain (DNS, website, certificate,
+    #: mail). Probes go only to public addresses, unless a private network is allowed.
+    diagnostics: bool = True
+    #: Name servers the bot asks ("ip" or "ip:port"); empty: the system's.
+    diag_resolver: tuple[str, ...] = ()
+    #: Private or loopback networks (CIDR) the probes may reach; empty: none.
+    diag_allowed_networks: tuple[str, ...] = ()
+    #: Ports probed (other values are for tests and unusual setups).
+    diag_http_port: int = 80
+    diag_https_port: int = 443
+    diag_smtp_ports: tuple[int, ...] = (25, 587)
+    #: An extra certificate authority (PEM) trusted besides the system's.
+    diag_ca_file: Path | None = None
+    #: Seconds one whole diagnosis may take.
+    diag_timeout: float = 10.0
+    #: Which name servers, mail servers and networks are ours (default:
+    #: ``data/provider.yml``).
+    diag_provider: Path | None = None
 
     @property
     def kb_path(self) -> Path:
@@ -156,6 +174,14 @@ class Settings:
             values["retention_days"] = int(retention)
         if ancestors := _env_list("CHATBOT_FRAME_ANCESTORS"):
             values["frame_ancestors"] = ancestors
+        if flag := os.environ.get("CHATBOT_DIAGNOSTICS"):
+            values["diagnostics"] = flag.lower() in {"1", "true", "yes"}
+        if resolver := _env_list("CHATBOT_DIAG_RESOLVER"):
+            values["diag_resolver"] = resolver
+        if allowed := _env_list("CHATBOT_DIAG_ALLOWED_NETWORKS"):
+            values["diag_allowed_networks"] = allowed
+        if "CHATBOT_DIAG_PROVIDER" in os.environ:
+            values["diag_provider"] = Path(os.environ["CHATBOT_DIAG_PROVIDER"])
         if "CHATBOT_LOG_LEVEL" in os.environ:
             values["log_level"] = os.environ["CHATBOT_LOG_LEVEL"]
         values.update({k: v for k, v in overrides.items() if v is not None})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import itertools
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -215,7 +216,8 @@ class MovingClock:
 @pytest.fixture(scope="session")
 def engine() -> EngineContext:
     """The engine built from the bundled content, once for the whole run."""
-    return build_engine_context(Settings())
+    # Engine tests see no domain checks unless they turn them on (they need a runner).
+    return dataclasses.replace(build_engine_context(Settings()), diagnostics=False)
 
 
 @pytest.fixture
@@ -228,6 +230,9 @@ async def make_server(tmp_path: Path, engine: EngineContext) -> AsyncIterator[Se
         """``clock``: the server's time (tests move it on instead of sleeping)."""
         from chatbot import keys
 
+        # The bot's domain checks would reach out to the internet: only the tests of the
+        # diagnosis turn them on, against local servers.
+        overrides.setdefault("diagnostics", False)
         settings = Settings(data_dir=data_dir or tmp_path / "data", **overrides)
         app = create_app(settings, engine=engine)
         if clock is not None:

@@ -38,4 +38,6 @@ class EngineContext:
     #: Below this service confidence the bot asks which service, instead of guessing.
     service_threshold: float = 0.5
     fallback_language: str = "en"
+    #: The bot checks a customer's domain before a ticket (the runner runs the probes).
+    diagnostics: bool = True
     supported_languages: tuple[str, ...] = ("en", "nb", "hr", "fi", "ru", "hu")

@@ -185,6 +185,8 @@ def create_ticket(t: _Turn, form: dict[str, Any], inbound: Inbound) -> None:
     service = form.get("service") or "general"
     values = {k: v for k, v in form["values"].items() if v}
     missing = tuple(s.field for s in _steps(t, form) if s.required and s.field not in values)
+    if t.state.diagnosis:
+        values.setdefault("diagnosis", t.state.diagnosis)
     at = inbound.at or datetime.now(UTC)
     identity = inbound.identity
     vip = identity is not None and identity.plan in ctx.hours.priority_plans

@@ -11,9 +11,31 @@ from chatbot.handoff.incidents import IncidentNotice
 from chatbot.handoff.tickets import TicketSummary
 from chatbot.identity import Identity
 
-__all__ = ["ArticleRef", "Ask", "AskKind", "Inbound", "Option", "Reply", "yes_or_no"]
+__all__ = [
+    "ArticleRef",
+    "Ask",
+    "AskKind",
+    "DiagnosisNote",
+    "Inbound",
+    "Option",
+    "Reply",
+    "yes_or_no",
+]
 
 AskKind = Literal["text", "choice", "yes_no"]
+
+
+@dataclass(frozen=True, slots=True)
+class DiagnosisNote:
+    """What the runner's diagnosis of a domain found, ready to be said."""
+
+    domain: str
+    #: Phrase keys and their values, most telling first (empty: it could not run).
+    lines: tuple[tuple[str, dict[str, str]], ...] = ()
+    #: The cause is on the customer's side: no ticket needed if they agree.
+    explains: bool = False
+    #: One line for the ticket's ``diagnosis`` field.
+    summary: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +55,8 @@ class Inbound:
     identity: Identity | None = None
     #: Known outages going on now (the caller reads them from the store).
     incidents: tuple[IncidentNotice, ...] = ()
+    #: Not a message: the result of the diagnosis the engine asked for.
+    diagnosis: DiagnosisNote | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,10 @@ class ConversationState:
     urgent: bool = False
     #: An open ticket of theirs the bot offered to add to.
     offered_ticket: str | None = None
+    #: Domains already checked in this conversation (``service:domain``), and the last
+    #: diagnosis in one line, for the ticket.
+    diagnosed: tuple[str, ...] = ()
+    diagnosis: str | None = None
     #: The incident the customer has been told about, once.
     incident: str | None = None
     #: The last customer message (by seq) the engine has answered.
@@ -48,8 +52,9 @@ class ConversationState:
         """Restore from storage, ignoring keys an older or newer version wrote."""
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
-        if "pending_requests" in values:
-            values["pending_requests"] = tuple(values["pending_requests"])
+        for name in ("pending_requests", "diagnosed"):
+            if name in values:
+                values[name] = tuple(values[name])
         return cls(**values)
 
     def evolve(self, **changes: Any) -> ConversationState:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chatbot.engine.context import EngineContext
+from chatbot.engine.diagnosis_flow import Diagnose, diagnosis_done, start_diagnosis
 from chatbot.engine.form_flow import (
     AttachToTicket,
     CreateTicket,
@@ -49,7 +50,7 @@ class Understanding:
     search: SearchResult | None
 
 
-Action = CreateTicket | AttachToTicket
+Action = CreateTicket | AttachToTicket | Diagnose
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +251,13 @@ def _settle_yes_no(t: _Turn, inbound: Inbound) -> bool:
     elif asked == "use_open_ticket":
         t.state = t.state.evolve(offered_ticket=None)
         start_form(t, t.state.service, t.state.query or inbound.text, inbound.identity)
+    elif asked == "diag_explained" and answer == "yes":
+        t.intent = "thanks"
+        t.say("solved_yes")
+        t.next_request()
+    elif asked == "diag_explained":
+        t.intent = "problem"
+        start_form(t, t.state.service, t.state.query or inbound.text, inbound.identity)
     elif answer == "yes":
         t.intent = "problem"
         offer_or_start_form(t, inbound)
@@ -288,6 +296,9 @@ def turn(state: ConversationState, inbound: Inbound, ctx: EngineContext) -> Turn
         )
         return Turn(t.replies, t.state, understanding, t.answered, tuple(t.actions))
 
+    if inbound.diagnosis is not None:
+        diagnosis_done(t, inbound.diagnosis, inbound)
+        return done()
     if REDACTED in inbound.text:
         t.say("redacted_warning")
     if ctx.phrases.contains(inbound.text, "urgent"):
@@ -304,9 +315,12 @@ def turn(state: ConversationState, inbound: Inbound, ctx: EngineContext) -> Turn
             return done()
         handle_form(t, inbound, entities, prediction)
         return done()
-    if t.state.awaiting in ("solved", "open_ticket", "use_open_ticket") and _settle_yes_no(
-        t, inbound
-    ):
+    if t.state.awaiting in (
+        "solved",
+        "open_ticket",
+        "use_open_ticket",
+        "diag_explained",
+    ) and _settle_yes_no(t, inbound):
         return done()
     if t.state.awaiting == "service":
         service = _service_choice(inbound, ctx, t.lang)
@@ -378,6 +392,8 @@ def offer_or_start_form(t: _Turn, inbound: Inbound) -> None:
             )
             t.state = t.state.evolve(awaiting="use_open_ticket", offered_ticket=ticket.number)
             return
+    if start_diagnosis(t, inbound):
+        return
     start_form(t, service, t.state.query or inbound.text, inbound.identity)
 
 

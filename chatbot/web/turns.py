@@ -13,11 +13,15 @@ import logging
 import time
 import weakref
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from chatbot.engine import ConversationState, EngineContext, Inbound, turn
+from chatbot.engine.diagnosis_flow import Diagnose
 from chatbot.engine.form_flow import AttachToTicket, CreateTicket
+from chatbot.engine.messages import DiagnosisNote
+from chatbot.engine.turn import Turn
 from chatbot.errors import ChatbotError
 from chatbot.handoff.incidents import IncidentNotice
 from chatbot.handoff.tickets import TicketSummary
@@ -29,6 +33,10 @@ from chatbot.web.wire import reply_data
 __all__ = ["Emitter", "TurnRunner"]
 
 log = logging.getLogger(__name__)
+
+#: Checks a domain for a service, for a visitor, in a language: what to say, and the
+#: structured block for the transcript.
+DiagnoseFn = Callable[[str, str, str, str], Awaitable[tuple[DiagnosisNote, dict[str, Any] | None]]]
 
 #: Other processes' new incidents reach this one's bot within this many seconds.
 INCIDENT_CACHE_SECONDS = 5.0
@@ -53,7 +61,9 @@ class TurnRunner:
         on_ticket: Callable[[Ticket], Awaitable[None]] | None = None,
         priority_for: Callable[[str, str], Awaitable[str]] | None = None,
         metrics: Metrics | None = None,
+        diagnose: DiagnoseFn | None = None,
     ) -> None:
+        self._diagnose = diagnose
         self._metrics = metrics
         self._priority_for = priority_for
         self._prefix = ticket_prefix
@@ -154,7 +164,6 @@ class TurnRunner:
         locale: str | None,
         identity: Identity | None,
     ) -> None:
-        conversation_id = conversation.id
         for message in pending:
             value = message.data.get("value")
             tickets = await self._store.tickets_for_visitor(conversation.visitor_id)
@@ -171,67 +180,100 @@ class TurnRunner:
                 incidents=await self._incidents(),
             )
             result = turn(state, inbound, self._engine)
-            now = self._clock()
-            created: list[Ticket] = []
-            for action in result.actions:
-                if isinstance(action, CreateTicket):
-                    draft = action.draft
-                    priority = draft.priority
-                    if self._priority_for is not None:
-                        priority = await self._priority_for(conversation.visitor_id, priority)
-                    created.append(
-                        await self._store.create_ticket(
-                            NewTicket(
-                                conversation_id=conversation_id,
-                                visitor_id=conversation.visitor_id,
-                                service=draft.service,
-                                title=draft.title,
-                                language=draft.language,
-                                priority=priority,
-                                fields=dict(draft.fields),
-                                missing=draft.missing,
-                                expected_response=draft.expected_response,
-                                created_at=now,
-                                source=f"{conversation_id}#{message.seq}",
-                                customer=identity.to_dict() if identity else {},
-                            ),
-                            self._prefix,
-                        )
+            state = await self._apply(conversation, message, identity, result, f"#b{message.seq}.")
+            asked = next((a for a in result.actions if isinstance(a, Diagnose)), None)
+            if asked is not None:
+                # The engine wants the customer's domain checked before a ticket: check it
+                # (seconds, while "typing" shows), then let the engine say what it found.
+                note, block = DiagnosisNote(domain=asked.domain), None
+                if self._diagnose is not None:
+                    note, block = await self._diagnose(
+                        asked.domain, asked.service, conversation.visitor_id, state.language
                     )
-                    if action.incident is not None:
-                        # A symptom of a known outage: parked with it, not queued.
-                        await self._store.update_ticket(created[-1].number, now, status="waiting")
-                        created[-1] = await self._store.link_ticket(
-                            created[-1].number, action.incident, now
-                        )
-                elif isinstance(action, AttachToTicket):
-                    await self._store.touch_ticket(action.number, now)
-            number = created[0].number if created else ""
-            replies = [
-                NewMessage(
-                    id=f"#b{message.seq}.{i}",
-                    sender="bot",
-                    text=reply.text.replace("{ticket}", number) if number else reply.text,
-                    at=now,
-                    data=reply_data(reply),
+                follow = turn(
+                    state, replace(inbound, text="", value=None, diagnosis=note), self._engine
                 )
-                for i, reply in enumerate(result.replies)
-            ]
-            stored = await self._store.append_messages(
-                conversation_id,
-                replies,
-                state=result.state.to_dict(),
-                language=result.state.language,
+                state = await self._apply(
+                    conversation,
+                    message,
+                    identity,
+                    follow,
+                    f"#b{message.seq}.d",
+                    {"diagnosis": block} if block else None,
+                )
+
+    async def _apply(
+        self,
+        conversation: Conversation,
+        message: StoredMessage,
+        identity: Identity | None,
+        result: Turn,
+        id_prefix: str,
+        first_data: dict[str, Any] | None = None,
+    ) -> ConversationState:
+        """Run the turn's actions, store its replies with the new state, tell everyone."""
+        conversation_id = conversation.id
+        now = self._clock()
+        created: list[Ticket] = []
+        for action in result.actions:
+            if isinstance(action, CreateTicket):
+                draft = action.draft
+                priority = draft.priority
+                if self._priority_for is not None:
+                    priority = await self._priority_for(conversation.visitor_id, priority)
+                created.append(
+                    await self._store.create_ticket(
+                        NewTicket(
+                            conversation_id=conversation_id,
+                            visitor_id=conversation.visitor_id,
+                            service=draft.service,
+                            title=draft.title,
+                            language=draft.language,
+                            priority=priority,
+                            fields=dict(draft.fields),
+                            missing=draft.missing,
+                            expected_response=draft.expected_response,
+                            created_at=now,
+                            source=f"{conversation_id}#{message.seq}",
+                            customer=identity.to_dict() if identity else {},
+                        ),
+                        self._prefix,
+                    )
+                )
+                if action.incident is not None:
+                    # A symptom of a known outage: parked with it, not queued.
+                    await self._store.update_ticket(created[-1].number, now, status="waiting")
+                    created[-1] = await self._store.link_ticket(
+                        created[-1].number, action.incident, now
+                    )
+            elif isinstance(action, AttachToTicket):
+                await self._store.touch_ticket(action.number, now)
+        number = created[0].number if created else ""
+        replies = [
+            NewMessage(
+                id=f"{id_prefix}{i}",
+                sender="bot",
+                text=reply.text.replace("{ticket}", number) if number else reply.text,
+                at=now,
+                data={**reply_data(reply), **(first_data if first_data and i == 0 else {})},
             )
-            state = result.state
-            fresh = [m for m, was_created in stored if was_created]
-            if fresh:
-                await self._emit.messages(conversation_id, fresh)
-                if self._metrics is not None:
-                    self._metrics.messages.labels(sender="bot").inc(len(fresh))
-                    self._metrics.bot_latency.observe(max(0.0, self._clock() - message.at))
-                    for ticket in created:
-                        self._metrics.tickets_created.labels(priority=ticket.priority).inc()
-            for ticket in created:
-                if self._on_ticket is not None:
-                    await self._on_ticket(ticket)
+            for i, reply in enumerate(result.replies)
+        ]
+        stored = await self._store.append_messages(
+            conversation_id,
+            replies,
+            state=result.state.to_dict(),
+            language=result.state.language,
+        )
+        fresh = [m for m, was_created in stored if was_created]
+        if fresh:
+            await self._emit.messages(conversation_id, fresh)
+            if self._metrics is not None:
+                self._metrics.messages.labels(sender="bot").inc(len(fresh))
+                self._metrics.bot_latency.observe(max(0.0, self._clock() - message.at))
+                for ticket in created:
+                    self._metrics.tickets_created.labels(priority=ticket.priority).inc()
+        for ticket in created:
+            if self._on_ticket is not None:
+                await self._on_ticket(ticket)
+        return result.state
