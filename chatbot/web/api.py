@@ -26,7 +26,7 @@ from chatbot.web.agent import EDITABLE_STATUSES, agent_record
 from chatbot.web.live import LiveChat
 from chatbot.web.openapi import OPENAPI
 
-__all__ = ["api_routes", "error_middleware"]
+__all__ = ["api_routes", "error_middleware", "json_body", "request_agent"]
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ async def error_middleware(
         return _error(ChatbotError("unexpected server error; please retry"))
 
 
-async def _body(request: web.Request) -> dict[str, Any]:
+async def json_body(request: web.Request) -> dict[str, Any]:
     try:
         data = await request.json(loads=json.loads)
     except (json.JSONDecodeError, UnicodeDecodeError):
@@ -85,7 +85,8 @@ def _token(request: web.Request) -> str:
     return token.strip()
 
 
-async def _agent(request: web.Request) -> Agent:
+async def request_agent(request: web.Request) -> Agent:
+    """The agent whose session token the request carries; :class:`Unauthorized` otherwise."""
     return await request.app[keys.AGENT_AUTH].verify(_token(request))
 
 
@@ -98,7 +99,7 @@ def _string(data: dict[str, Any], key: str, max_len: int = 500) -> str:
 
 @routes.post("/api/auth/login")
 async def login(request: web.Request) -> web.Response:
-    data = await _body(request)
+    data = await json_body(request)
     email = _string(data, "email", 254)
     password = _string(data, "password", 1024)
     result = await request.app[keys.AGENT_AUTH].login(email, password, request.remote or "unknown")
@@ -121,12 +122,12 @@ async def logout(request: web.Request) -> web.Response:
 
 @routes.get("/api/me")
 async def me(request: web.Request) -> web.Response:
-    return web.json_response({"agent": agent_record(await _agent(request))})
+    return web.json_response({"agent": agent_record(await request_agent(request))})
 
 
 @routes.get("/api/tickets")
 async def list_tickets(request: web.Request) -> web.Response:
-    await _agent(request)
+    await request_agent(request)
     status = request.query.get("status") or None
     if status is not None and status not in STATUSES:
         raise InvalidPayload(f"'status' must be one of {', '.join(STATUSES)}")
@@ -146,7 +147,7 @@ async def list_tickets(request: web.Request) -> web.Response:
 
 @routes.get("/api/tickets/{number}")
 async def get_ticket(request: web.Request) -> web.Response:
-    await _agent(request)
+    await request_agent(request)
     live = request.app[keys.LIVE]
     store = request.app[keys.STORE]
     ticket = await live.ticket(request.match_info["number"])
@@ -163,8 +164,8 @@ async def get_ticket(request: web.Request) -> web.Response:
 
 @routes.patch("/api/tickets/{number}")
 async def patch_ticket(request: web.Request) -> web.Response:
-    agent = await _agent(request)
-    data = await _body(request)
+    agent = await request_agent(request)
+    data = await json_body(request)
     live = request.app[keys.LIVE]
     number = request.match_info["number"]
     if data.get("status") == "closed":
@@ -186,8 +187,8 @@ async def _apply_change(live: LiveChat, agent: Agent, number: str, data: dict[st
 @routes.post("/api/tickets/{number}/messages")
 async def post_message(request: web.Request) -> web.Response:
     """An outside helpdesk's agent answers: the reply reaches the customer's chat."""
-    agent = await _agent(request)
-    data = await _body(request)
+    agent = await request_agent(request)
+    data = await json_body(request)
     text = _string(data, "text", request.app[keys.SETTINGS].max_message_chars).strip()
     client_id = data.get("id") or "api-" + secrets.token_hex(8)
     if not isinstance(client_id, str) or len(client_id) > 64:
@@ -207,7 +208,7 @@ async def post_message(request: web.Request) -> web.Response:
 
 @routes.get("/api/reports")
 async def reports(request: web.Request) -> web.Response:
-    agent = await _agent(request)
+    agent = await request_agent(request)
     if agent.role != "admin":
         raise Forbidden("reports are for admins")
     try:

@@ -15,7 +15,7 @@ from chatbot.protocol import parse_incident, parse_incident_messages
 from chatbot.records import incident_record, iso_time
 from chatbot.settings import LANGUAGES
 from chatbot.store import Agent, NewIncident
-from chatbot.web.api import _agent, _body
+from chatbot.web.api import json_body, request_agent
 from chatbot.web.live import AGENTS_ROOM
 
 __all__ = ["incident_routes"]
@@ -24,7 +24,7 @@ routes = web.RouteTableDef()
 
 
 async def _admin(request: web.Request) -> Agent:
-    agent = await _agent(request)
+    agent = await request_agent(request)
     if agent.role != "admin":
         raise Forbidden("incidents are announced and resolved by admins")
     return agent
@@ -43,7 +43,7 @@ async def _announce(request: web.Request, record: dict[str, object]) -> None:
 @routes.post("/api/incidents")
 async def create_incident(request: web.Request) -> web.Response:
     admin = await _admin(request)
-    change = parse_incident(await _body(request), _services(request), LANGUAGES)
+    change = parse_incident(await json_body(request), _services(request), LANGUAGES)
     now = request.app[keys.CLOCK]()
     incident = await request.app[keys.STORE].create_incident(
         NewIncident(
@@ -62,7 +62,7 @@ async def create_incident(request: web.Request) -> web.Response:
 
 @routes.get("/api/incidents")
 async def list_incidents(request: web.Request) -> web.Response:
-    await _agent(request)
+    await request_agent(request)
     active = request.query.get("active") in ("1", "true", "yes")
     incidents = await request.app[keys.STORE].list_incidents(active_only=active)
     return web.json_response({"incidents": [incident_record(i) for i in incidents]})
@@ -70,7 +70,7 @@ async def list_incidents(request: web.Request) -> web.Response:
 
 @routes.get("/api/incidents/{id}")
 async def get_incident(request: web.Request) -> web.Response:
-    await _agent(request)
+    await request_agent(request)
     store = request.app[keys.STORE]
     incident = await store.get_incident(request.match_info["id"].upper()[:40])
     if incident is None:
@@ -87,7 +87,7 @@ async def get_incident(request: web.Request) -> web.Response:
 @routes.post("/api/incidents/{id}/resolve")
 async def resolve_incident(request: web.Request) -> web.Response:
     await _admin(request)
-    data = await _body(request)
+    data = await json_body(request)
     resolution = parse_incident_messages(data.get("messages"), LANGUAGES, required=False)
     store = request.app[keys.STORE]
     incident_id = request.match_info["id"].upper()[:40]

@@ -15,7 +15,7 @@ from chatbot import keys
 from chatbot.errors import Forbidden, InvalidPayload, NotFound
 from chatbot.privacy import erase_visitor, export_visitor
 from chatbot.store import Agent
-from chatbot.web.api import _agent
+from chatbot.web.api import request_agent
 from chatbot.web.live import conversation_room
 
 __all__ = ["privacy_routes"]
@@ -26,7 +26,7 @@ routes = web.RouteTableDef()
 
 
 async def _admin(request: web.Request) -> Agent:
-    agent = await _agent(request)
+    agent = await request_agent(request)
     if agent.role != "admin":
         raise Forbidden("exporting and erasing customers' data is for admins")
     return agent
