@@ -158,10 +158,12 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         session = await self._session(sid)
         await self._fair_use(session)
         conversation_id = session["conversation_id"]
-        extra: dict[str, Any] = {"value": message.value} if message.value else {}
-        # Secrets never reach the database: "my password is ..." is stored redacted.
+        # Secrets never reach the database: "my password is ..." is stored redacted, in
+        # the text and in a button's value (which a crafted client could fill with text).
         text, redacted = redact(message.text)
-        if redacted:
+        value, value_redacted = redact(message.value) if message.value else ("", False)
+        extra: dict[str, Any] = {"value": value} if value else {}
+        if redacted or value_redacted:
             extra["redacted"] = True
         new = NewMessage(
             id=message.id,
