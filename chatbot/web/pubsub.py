@@ -22,6 +22,10 @@ RETRY_SECONDS = 0.5
 class RedisManager(socketio.AsyncRedisManager):  # type: ignore[misc]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # redis-py 8 caps a pool at 100 connections and raises when a burst of emits needs
+        # more; python-socketio then replaces the whole client on every such error, and the
+        # replaced clients keep their connections open: Redis ran out of clients under load.
+        self.redis_options.setdefault("max_connections", 10_000)
         #: Clients replaced by a reconnect: closed with the manager.
         self._replaced: list[Any] = []
 
@@ -31,20 +35,21 @@ class RedisManager(socketio.AsyncRedisManager):  # type: ignore[misc]
         super()._redis_connect()
 
     async def _redis_listen_with_retries(self) -> AsyncIterator[Any]:
-        subscribed = False
         while True:
             try:
-                if not subscribed:
-                    self._redis_connect()
-                    await self.pubsub.subscribe(self.channel)
-                    subscribed = True
-                async for message in self.pubsub.listen():
+                self._redis_connect()
+                # Our own reference: a failed publish reconnects too and replaces
+                # ``self.pubsub`` with one that has no subscription, whose ``listen()`` ends
+                # at once; looping on that would spin and freeze the event loop.
+                pubsub = self.pubsub
+                await pubsub.subscribe(self.channel)
+                async for message in pubsub.listen():
                     yield message
+                raise ConnectionError("the subscription ended")
             except Exception as exc:
                 self._get_logger().warning(
                     "Redis pub/sub lost (%s); resubscribing in %.1f s", exc, RETRY_SECONDS
                 )
-                subscribed = False
                 await asyncio.sleep(RETRY_SECONDS)
 
     async def close(self) -> None:
