@@ -57,6 +57,9 @@ class ChatClient:
         self.sio.on("typing", self._on_typing)
         self.sio.on("connect_error", self._on_connect_error)
         self.sio.on("ticket", self._on_ticket)
+        #: Set when the server asks to fetch what was missed (after an outage).
+        self.resynced = asyncio.Event()
+        self.sio.on("resync", self._on_resync)
 
     async def _on_session(self, data: dict[str, Any]) -> None:
         self.session = data
@@ -76,6 +79,9 @@ class ChatClient:
 
     async def _on_connect_error(self, data: Any) -> None:
         self.refused = data
+
+    async def _on_resync(self, data: Any) -> None:
+        self.resynced.set()
 
     async def connect(self, **auth: Any) -> dict[str, Any]:
         await self.sio.connect(

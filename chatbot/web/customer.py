@@ -17,7 +17,7 @@ from aiohttp import web
 
 from chatbot import keys
 from chatbot.engine import ConversationState
-from chatbot.errors import ChatbotError, InvalidToken, RateLimited
+from chatbot.errors import ChatbotError, InvalidToken, RateLimited, StoreUnavailable
 from chatbot.identity import Identity, verify_user_token
 from chatbot.protocol import (
     PROTOCOL_VERSION,
@@ -59,6 +59,8 @@ def acked(handler: Handler) -> Handler:
             return await handler(self, sid, *args)
         except ChatbotError as exc:
             self.app[keys.METRICS].error(exc.code)
+            if isinstance(exc, StoreUnavailable):
+                self.app[keys.LIVE].store_failed()
             return error_ack(exc)
         except Exception:
             log.exception("%s failed", handler.__name__)
@@ -79,6 +81,8 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         except ChatbotError as exc:
             # The client's connect_error receives {"message": ..., "data": {"code": ...}}.
             self.app[keys.METRICS].error(exc.code)
+            if isinstance(exc, StoreUnavailable):
+                self.app[keys.LIVE].store_failed()
             raise socketio.exceptions.ConnectionRefusedError(
                 exc.message, {"code": exc.code}
             ) from None

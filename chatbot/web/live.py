@@ -9,6 +9,7 @@ the console (``/agent``) and the notifier (e-mail, webhooks).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -71,6 +72,7 @@ class LiveChat:
         self.mail_enabled = mail_enabled
         #: Other processes serve sockets too (Redis): who is online must be shared.
         self.shared = shared
+        self._outage = asyncio.Event()
 
     # Fair use: a visitor who floods the chat goes to the back of the queue.
 
@@ -142,13 +144,19 @@ class LiveChat:
         if self.shared:
             await self.store.bump_counter(f"online:{conversation_id}", 3 * HEARTBEAT_SECONDS)
 
+    def store_failed(self) -> None:
+        """A handler met a store outage: check often, and resync clients once it is over."""
+        self._outage.set()
+
     async def heartbeat(self) -> None:
         """Renew this process's agents and customers in the shared view, until cancelled.
         After a store outage, tell every client to fetch what it may have missed: events
         published while the store (Redis) was away are lost to pub/sub."""
-        healthy = True
         while True:
-            await asyncio.sleep(HEARTBEAT_SECONDS if healthy else 1.0)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._outage.wait(), HEARTBEAT_SECONDS)
+            if self._outage.is_set():
+                await asyncio.sleep(1.0)
             try:
                 await self.presence.refresh()
                 if self.shared:
@@ -157,13 +165,13 @@ class LiveChat:
                         if isinstance(room, str) and room.startswith("conversation:"):
                             await self.customer_connected(room.removeprefix("conversation:"))
             except ChatbotError as exc:
-                if healthy:
+                if not self._outage.is_set():
                     log.warning("store unavailable: %s", exc.message)
-                healthy = False
+                self._outage.set()
                 continue
-            if not healthy:
+            if self._outage.is_set():
                 log.info("store is back; clients resynchronise")
-                healthy = True
+                self._outage.clear()
                 await self.sio.emit("resync", {}, namespace="/")
                 await self.sio.emit("resync", {}, namespace="/agent")
 

@@ -9,6 +9,7 @@ recover them from the store (``history``, and a ``resync`` after an outage).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -17,6 +18,16 @@ import socketio
 __all__ = ["RedisManager"]
 
 RETRY_SECONDS = 0.5
+#: Replaced clients (pubsub and client pairs) kept open, newest first.
+KEEP_REPLACED = 8
+
+
+async def _close_all(clients: list[Any]) -> None:
+    for client in clients:
+        if client is not None:
+            # A dead client may fail to close; it is gone either way.
+            with contextlib.suppress(Exception):
+                await client.aclose()
 
 
 class RedisManager(socketio.AsyncRedisManager):  # type: ignore[misc]
@@ -28,10 +39,19 @@ class RedisManager(socketio.AsyncRedisManager):  # type: ignore[misc]
         self.redis_options.setdefault("max_connections", 10_000)
         #: Clients replaced by a reconnect: closed with the manager.
         self._replaced: list[Any] = []
+        self._closing: set[asyncio.Future[None]] = set()
 
     def _redis_connect(self) -> None:
         if self.redis is not None:
             self._replaced += [self.pubsub, self.redis]
+            # Every failed publish during an outage replaces the client: close all but the
+            # newest few (the listener may still be on one of those) instead of keeping
+            # hundreds of dead clients until shutdown.
+            stale, self._replaced = self._replaced[:-KEEP_REPLACED], self._replaced[-KEEP_REPLACED:]
+            if stale:
+                task = asyncio.ensure_future(_close_all(stale))
+                self._closing.add(task)
+                task.add_done_callback(self._closing.discard)
         super()._redis_connect()
 
     async def _redis_listen_with_retries(self) -> AsyncIterator[Any]:
@@ -58,8 +78,7 @@ class RedisManager(socketio.AsyncRedisManager):  # type: ignore[misc]
         if isinstance(thread, asyncio.Task):
             thread.cancel()
             await asyncio.gather(thread, return_exceptions=True)
-        for client in [*self._replaced, self.pubsub, self.redis]:
-            if client is not None:
-                await client.aclose()
+        await asyncio.gather(*self._closing, return_exceptions=True)
+        await _close_all([*self._replaced, self.pubsub, self.redis])
         self._replaced.clear()
         self.connected = False
