@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,6 +12,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.fixtures import free_port
 
 CHATBOT = [sys.executable, "-m", "chatbot"]
 REPORT_KEYS = {"text", "language", "intent", "service", "entities", "articles", "answer"}
@@ -95,13 +96,6 @@ def test_an_unseen_knowledge_base_replaces_the_demo(tmp_path: Path) -> None:
 def test_human_output_names_the_article() -> None:
     out = run("ask", "how do I restore yesterday's backup")
     assert "backup-restore" in out
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])

@@ -14,7 +14,6 @@ import asyncio
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -28,6 +27,7 @@ import pytest
 import socketio
 import yaml
 
+from tests.fixtures import free_port
 from tests.redis_server import RedisServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,12 +63,6 @@ def questions() -> list[str]:
     for path in sorted((ROOT / "benchmarks" / "data" / "kb_queries").glob("*.yml")):
         texts += [q["q"] for q in yaml.safe_load(path.read_text(encoding="utf-8"))["queries"]]
     return texts
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class ServerProcess:

@@ -19,7 +19,15 @@ from aiohttp.test_utils import TestServer
 from aiosmtpd.controller import Controller
 
 from chatbot import keys
-from tests.fixtures import AgentClient, ChatClient, ServerFactory, add_agent, login, server_url
+from tests.fixtures import (
+    AgentClient,
+    ChatClient,
+    ServerFactory,
+    add_agent,
+    free_port,
+    login,
+    server_url,
+)
 from tests.test_identity import SECRET, jwt
 
 
@@ -45,12 +53,6 @@ class Inbox:
                 if len(self.messages) < count:
                     await self._arrived.wait()
         return self.messages
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture

@@ -22,7 +22,15 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
-from tests.fixtures import AgentClient, ChatClient, ServerFactory, add_agent, login, server_url
+from tests.fixtures import (
+    AgentClient,
+    ChatClient,
+    ServerFactory,
+    add_agent,
+    free_port,
+    login,
+    server_url,
+)
 from tests.redis_server import RedisServer, redis_server
 
 __all__ = ["redis_server"]
@@ -201,17 +209,9 @@ async def subscribed(redis: RedisServer, processes: int) -> None:
 CHATBOT = [sys.executable, "-m", "chatbot"]
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 class Process:
     def __init__(self, tmp: Path, redis: RedisServer, name: str) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.log = tmp / f"{name}.log"
         with self.log.open("w") as output:
             self.popen = subprocess.Popen(
