@@ -81,19 +81,20 @@ class Metrics:
     async def render(
         self,
         connections: Mapping[str, int],
-        shared: Callable[[], Awaitable[tuple[int, Mapping[str, int], Mapping[str, int]]]],
+        shared: Callable[[], Awaitable[tuple[Mapping[str, int], Mapping[str, int]]]],
     ) -> bytes:
-        """The text exposition; ``shared`` reads queue length, tickets by status and agents
-        by status from the store (skipped, with ``chatbot_store_up 0``, when it fails)."""
+        """The text exposition; ``shared`` reads tickets by status and agents by status from
+        the store (skipped, with ``chatbot_store_up 0``, when it fails). The queue is the
+        tickets with status ``open``."""
         for namespace, count in connections.items():
             self.connections.labels(namespace=namespace).set(count)
         try:
-            queued, statuses, agents = await shared()
+            statuses, agents = await shared()
         except Exception:
             self.store_up.set(0)
         else:
             self.store_up.set(1)
-            self.queue_length.set(queued)
+            self.queue_length.set(statuses.get("open", 0))
             for status, count in statuses.items():
                 self.tickets.labels(status=status).set(count)
             for status in ("online", "away"):

@@ -219,3 +219,25 @@ async def test_reports_count_self_service_handoffs_and_ratings_for_admins_only(
     assert set(report["per_language"]) == {"fi", "en"}
     assert report["per_language"]["fi"]["answered_by_kb"] == 1.0
     assert sum(day["conversations"] for day in report["per_day"]) == 2
+
+
+async def test_metrics_count_connections_messages_the_queue_and_errors(
+    chat_server: TestServer, http: aiohttp.ClientSession
+) -> None:
+    customer, _ = await ticket_for(chat_server)
+    refused = await customer.call("message", {"id": "m-bad", "text": "x" * 5000})
+    assert refused["error"]["code"] == "too_long"
+    response = await http.get(chat_server.make_url("/metrics"))
+    assert response.status == 200
+    lines = set((await response.text()).splitlines())
+    for expected in (
+        'chatbot_connections{namespace="/"} 1.0',
+        'chatbot_messages_total{sender="customer"} 1.0',
+        "chatbot_queue_length 1.0",
+        'chatbot_tickets{status="open"} 1.0',
+        'chatbot_tickets_created_total{priority="normal"} 1.0',
+        'chatbot_errors_total{code="too_long"} 1.0',
+        "chatbot_store_up 1.0",
+    ):
+        assert expected in lines, expected
+    assert any(line.startswith("chatbot_bot_reply_seconds_count 1") for line in lines)

@@ -62,9 +62,6 @@ class Presence:
             for agent_id, (status, _sockets) in seen.items()
         }
 
-    async def status(self, agent_id: str) -> AgentStatus:
-        return (await self.statuses()).get(agent_id, "offline")
-
     async def available(self) -> list[str]:
         """The ids of agents who take new chats now."""
         return [a for a, status in (await self.statuses()).items() if status == "online"]

@@ -50,6 +50,14 @@ def _address(environ: dict[str, Any]) -> str:
     return str(remote or "unknown")
 
 
+def _count_failure(app: web.Application, exc: ChatbotError) -> None:
+    """Every refused event or connection counts in the metrics; a store outage also tells
+    the live chat to resync clients once it is over."""
+    app[keys.METRICS].error(exc.code)
+    if isinstance(exc, StoreUnavailable):
+        app[keys.LIVE].store_failed()
+
+
 def acked(handler: Handler) -> Handler:
     """Turn every failure into an error ack with a stable code; log the unexpected."""
 
@@ -58,9 +66,7 @@ def acked(handler: Handler) -> Handler:
         try:
             return await handler(self, sid, *args)
         except ChatbotError as exc:
-            self.app[keys.METRICS].error(exc.code)
-            if isinstance(exc, StoreUnavailable):
-                self.app[keys.LIVE].store_failed()
+            _count_failure(self.app, exc)
             return error_ack(exc)
         except Exception:
             log.exception("%s failed", handler.__name__)
@@ -80,9 +86,7 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             await self._connect(sid, environ, auth)
         except ChatbotError as exc:
             # The client's connect_error receives {"message": ..., "data": {"code": ...}}.
-            self.app[keys.METRICS].error(exc.code)
-            if isinstance(exc, StoreUnavailable):
-                self.app[keys.LIVE].store_failed()
+            _count_failure(self.app, exc)
             raise socketio.exceptions.ConnectionRefusedError(
                 exc.message, {"code": exc.code}
             ) from None

@@ -42,10 +42,14 @@ FLOOD_MEMORY = 24 * 3600.0
 HEARTBEAT_SECONDS = 10.0
 
 
+#: Rooms of conversations are named ``conversation:<id>``.
+CONVERSATION_ROOM = "conversation:"
+
+
 def conversation_room(conversation_id: str) -> str:
     """The sockets of one conversation: the customer's tabs in ``/``, and in ``/agent`` the
     consoles that opened it."""
-    return f"conversation:{conversation_id}"
+    return CONVERSATION_ROOM + conversation_id
 
 
 class LiveChat:
@@ -162,8 +166,8 @@ class LiveChat:
                 if self.shared:
                     rooms = list(self.sio.manager.rooms.get("/", {}))
                     for room in rooms:
-                        if isinstance(room, str) and room.startswith("conversation:"):
-                            await self.customer_connected(room.removeprefix("conversation:"))
+                        if isinstance(room, str) and room.startswith(CONVERSATION_ROOM):
+                            await self.customer_connected(room.removeprefix(CONVERSATION_ROOM))
             except ChatbotError as exc:
                 if not self._outage.is_set():
                     log.warning("store unavailable: %s", exc.message)

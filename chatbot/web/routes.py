@@ -49,14 +49,10 @@ async def metrics(request: web.Request) -> web.Response:
     # Every socket of a namespace on this process is in the namespace's ``None`` room.
     connections = {ns: len(rooms.get(ns, {}).get(None, {})) for ns in ("/", "/agent")}
 
-    async def shared() -> tuple[int, Mapping[str, int], Mapping[str, int]]:
-        store = app[keys.STORE]
-        statuses = await app[keys.PRESENCE].statuses()
-        by_status = {
-            status: sum(1 for s in statuses.values() if s == status)
-            for status in ("online", "away")
-        }
-        return len(await store.queue(limit=10_000)), await store.count_tickets(), by_status
+    async def shared() -> tuple[Mapping[str, int], Mapping[str, int]]:
+        statuses = list((await app[keys.PRESENCE].statuses()).values())
+        agents = {status: statuses.count(status) for status in ("online", "away")}
+        return await app[keys.STORE].count_tickets(), agents
 
     body = await app[keys.METRICS].render(connections, shared)
     return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
