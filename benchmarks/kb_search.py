@@ -19,6 +19,7 @@ import statistics
 import sys
 import time
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +34,8 @@ from chatbot.engine import ConversationState, EngineContext, Inbound, turn  # no
 from chatbot.kb_search import Article, Calibration, KBIndex, KnowledgeBase, load_kb  # noqa: E402
 from chatbot.settings import CONTENT_DIR, LANGUAGES, Settings  # noqa: E402
 from chatbot.text_normalise import words  # noqa: E402
+
+_NOW = datetime(2026, 12, 2, 9, 30, tzinfo=UTC)
 
 QUERIES = ROOT / "benchmarks" / "data" / "kb_queries"
 
@@ -138,7 +141,7 @@ def answer_table(ctx: EngineContext, queries: list[Query], show: bool) -> list[s
         right = wrong = false_answers = 0
         for q in subset:
             answered = turn(
-                ConversationState(), Inbound(text=q.text, locale=q.lang), ctx
+                ConversationState(), Inbound(text=q.text, locale=q.lang, at=_NOW), ctx
             ).answered_article
             if answered is None:
                 continue

@@ -69,6 +69,8 @@ class InboundMessage:
     id: str
     text: str
     value: str | None
+    #: The ask a pressed button belongs to (the ``ask.id`` of a bot message).
+    ask_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +133,14 @@ def parse_message(raw: Any, max_chars: int) -> InboundMessage:
     value = _optional_str(data, "value", _MAX_VALUE)
     if not text.strip() and not value:
         raise InvalidPayload("a message needs 'text' or 'value'", code="empty_message")
-    return InboundMessage(id=client_id, text=text.strip(), value=value or None)
+    ask_id = _optional_str(data, "ask_id", 64)
+    if ask_id and not _CLIENT_ID.match(ask_id):
+        raise InvalidPayload(
+            "'ask_id' must be 1-64 characters of letters, digits, '_', '-', '.', ':'"
+        )
+    return InboundMessage(
+        id=client_id, text=text.strip(), value=value or None, ask_id=ask_id or None
+    )
 
 
 @dataclass(frozen=True, slots=True)

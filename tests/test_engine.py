@@ -4,21 +4,26 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from chatbot.engine import ConversationState, EngineContext, Inbound, turn
 from chatbot.kb_search import KBIndex, KnowledgeBase, parse_article
 
+NOW = datetime(2026, 11, 22, 21, 30, tzinfo=ZoneInfo("Europe/Oslo"))
+
 
 def test_greeting_in_each_language_gets_a_greeting_in_that_language(engine: EngineContext) -> None:
     for lang, text in [("fi", "moi"), ("hr", "bok"), ("ru", "привет"), ("hu", "szia")]:
-        result = turn(ConversationState(), Inbound(text=text, locale=lang), engine)
+        result = turn(ConversationState(), Inbound(text=text, locale=lang, at=NOW), engine)
         assert result.understanding.intent == "greeting"
         assert [r.lang for r in result.replies] == [lang]
         assert result.answered_article is None
 
 
 def test_weather_is_not_answered_with_an_article(engine: EngineContext) -> None:
-    result = turn(ConversationState(), Inbound(text="what is the weather in Oslo tomorrow"), engine)
+    result = turn(
+        ConversationState(), Inbound(text="what is the weather in Oslo tomorrow", at=NOW), engine
+    )
     assert result.answered_article is None
 
 
@@ -35,7 +40,7 @@ def test_article_without_translation_falls_back_to_english_and_says_so(
     )
     ctx = replace(engine, index=KBIndex(only_english))
     state = ConversationState(language="fi", language_source="locale")
-    result = turn(state, Inbound(text="miten yhdistän vpn wireguard"), ctx)
+    result = turn(state, Inbound(text="miten yhdistän vpn wireguard", at=NOW), ctx)
     assert result.answered_article == "vpn"
     notice, card, ask = result.replies
     assert notice.lang == "fi" and "suomi" in notice.text
@@ -47,42 +52,48 @@ def test_no_after_an_article_offers_a_ticket_and_yes_after_that_is_handled(
     engine: EngineContext,
 ) -> None:
     first = turn(
-        ConversationState(), Inbound(text="my website shows a 500 internal server error"), engine
+        ConversationState(),
+        Inbound(text="my website shows a 500 internal server error", at=NOW),
+        engine,
     )
     assert first.answered_article == "website-500-error"
     assert first.state.awaiting == "solved"
-    second = turn(first.state, Inbound(text="nope", seq=3), engine)
+    second = turn(first.state, Inbound(text="nope", seq=3, at=NOW), engine)
     assert second.state.awaiting == "open_ticket"
     assert second.replies[-1].ask is not None and second.replies[-1].ask.field == "open_ticket"
-    third = turn(second.state, Inbound(text="", value="yes", seq=6), engine)
+    third = turn(second.state, Inbound(text="", value="yes", seq=6, at=NOW), engine)
     assert third.state.awaiting is None
     assert third.state.processed_seq == 6
 
 
 def test_a_new_question_instead_of_yes_or_no_is_answered(engine: EngineContext) -> None:
-    first = turn(ConversationState(), Inbound(text="how do I create a mysql database"), engine)
-    second = turn(first.state, Inbound(text="and how do I transfer my domain to you?"), engine)
+    first = turn(
+        ConversationState(), Inbound(text="how do I create a mysql database", at=NOW), engine
+    )
+    second = turn(
+        first.state, Inbound(text="and how do I transfer my domain to you?", at=NOW), engine
+    )
     assert second.answered_article == "domain-transfer"
 
 
 def test_conversation_language_holds_against_short_words(engine: EngineContext) -> None:
     state = ConversationState(language="hu", language_source="detected")
     for word in ("ok", "hei", "bok", "moi", "thx", "da"):
-        result = turn(state, Inbound(text=word), engine)
+        result = turn(state, Inbound(text=word, at=NOW), engine)
         assert result.state.language == "hu", word
 
 
 def test_a_long_message_in_another_language_switches(engine: EngineContext) -> None:
     state = ConversationState(language="en", language_source="locale")
     result = turn(
-        state, Inbound(text="sähköpostini ei toimi enää puhelimessa eikä koneella"), engine
+        state, Inbound(text="sähköpostini ei toimi enää puhelimessa eikä koneella", at=NOW), engine
     )
     assert result.state.language == "fi"
     assert all(reply.lang == "fi" for reply in result.replies)
 
 
 def test_facts_from_every_message_are_kept_for_later(engine: EngineContext) -> None:
-    now = datetime(2026, 11, 22, 21, 30)
+    now = NOW
     first = turn(
         ConversationState(),
         Inbound(text="mail from ana@cvjecarna.hr bounces since yesterday afternoon", at=now),
@@ -99,15 +110,17 @@ def test_facts_from_every_message_are_kept_for_later(engine: EngineContext) -> N
 
 
 def test_ticket_status_is_recognised_with_its_number(engine: EngineContext) -> None:
-    result = turn(ConversationState(), Inbound(text="any news on HS-104233?"), engine)
+    result = turn(ConversationState(), Inbound(text="any news on HS-104233?", at=NOW), engine)
     assert result.understanding.intent == "ticket_status"
     assert result.understanding.entities["ticket"] == ["HS-104233"]
     assert result.answered_article is None
 
 
 def test_a_yes_button_pressed_again_later_is_ignored(engine: EngineContext) -> None:
-    first = turn(ConversationState(), Inbound(text="how do I change my php version"), engine)
-    second = turn(first.state, Inbound(text="Yes", value="yes"), engine)
+    first = turn(
+        ConversationState(), Inbound(text="how do I change my php version", at=NOW), engine
+    )
+    second = turn(first.state, Inbound(text="Yes", value="yes", at=NOW), engine)
     assert second.replies[0].text == engine.phrases.say("en", "solved_yes")
-    third = turn(second.state, Inbound(text="Yes", value="yes"), engine)
+    third = turn(second.state, Inbound(text="Yes", value="yes", at=NOW), engine)
     assert third.replies == [] and third.state.awaiting is None

@@ -10,13 +10,10 @@ otherwise the ticket form starts, and the ticket carries the findings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
+from chatbot.engine.actions import Diagnose
+from chatbot.engine.builder import TurnBuilder
+from chatbot.engine.form_flow import start_form
 from chatbot.engine.messages import DiagnosisNote, Inbound
-
-if TYPE_CHECKING:
-    from chatbot.engine.turn import _Turn
 
 __all__ = ["DIAGNOSABLE", "Diagnose", "diagnosis_done", "start_diagnosis"]
 
@@ -24,15 +21,7 @@ __all__ = ["DIAGNOSABLE", "Diagnose", "diagnosis_done", "start_diagnosis"]
 DIAGNOSABLE = frozenset({"email", "website", "ssl", "dns", "domain"})
 
 
-@dataclass(frozen=True, slots=True)
-class Diagnose:
-    """Check ``domain`` for ``service`` and call the engine again with the result."""
-
-    domain: str
-    service: str
-
-
-def _domain(t: _Turn, inbound: Inbound) -> str | None:
+def _domain(t: TurnBuilder, inbound: Inbound) -> str | None:
     named = t.state.facts.get("domain") or []
     if named:
         return named[-1]
@@ -40,7 +29,7 @@ def _domain(t: _Turn, inbound: Inbound) -> str | None:
     return owned[0] if len(owned) == 1 else None
 
 
-def start_diagnosis(t: _Turn, inbound: Inbound) -> bool:
+def start_diagnosis(t: TurnBuilder, inbound: Inbound) -> bool:
     """Ask the runner for a diagnosis, once per domain and service; False when there is
     nothing to check (the form starts right away)."""
     service = t.state.service
@@ -58,11 +47,9 @@ def start_diagnosis(t: _Turn, inbound: Inbound) -> bool:
     return True
 
 
-def diagnosis_done(t: _Turn, note: DiagnosisNote, inbound: Inbound) -> None:
+def diagnosis_done(t: TurnBuilder, note: DiagnosisNote, inbound: Inbound) -> None:
     """Tell what was found; settle it, or go on to the ticket with the facts attached."""
-    from chatbot.engine.form_flow import start_form
-
-    t.state = t.state.evolve(awaiting=None, diagnosis=note.summary or None)
+    t.state = t.state.evolve(awaiting=None, diagnosis=note.summary or None, asked={})
     for key, values in note.lines:
         t.say_text(t.ctx.phrases.say(t.lang, key, **{"company": t.ctx.company_name, **values}))
     if note.explains:

@@ -2,108 +2,156 @@
 
 The form state lives in ``ConversationState.form`` as plain data::
 
-    {"service": "email", "values": {...}, "skipped": [...], "asking": "domain",
-     "retries": 0, "phase": "asking" | "confirm" | "which" | "still_open"}
+    {"service": "email", "values": {...}, "skipped": [...], "unclear": {...},
+     "asked": {"domain": 1}, "asking": "domain",
+     "phase": "asking" | "confirm" | "which" | "still_open"}
+
+Every answer is read by the one answer layer (:mod:`chatbot.intents.answers`); here
+only what follows from it is decided. No question is asked more than twice: after a
+second unclear answer a free-text field keeps the customer's words, a yes/no or choice
+field is recorded as unclear with their words for the agent, and the form moves on.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from datetime import date, datetime
+from typing import Any
 
-from chatbot.engine.messages import Ask, Inbound, Option, yes_or_no
-from chatbot.handoff.forms import Field, FormStep, choose_option, parse_answer, prefill
+from chatbot.engine.actions import CreateTicket
+from chatbot.engine.builder import TurnBuilder
+from chatbot.engine.messages import Ask, Inbound, Option
+from chatbot.handoff.forms import Field, FormStep, parse_answer, prefill
 from chatbot.handoff.tickets import TicketDraft
+from chatbot.identity import Identity
+from chatbot.intents.answers import Reading
+from chatbot.intents.classifier import Prediction
 from chatbot.redaction import REDACTED
+from chatbot.text_normalise import words
 
-if TYPE_CHECKING:
-    from chatbot.engine.turn import _Turn
-    from chatbot.identity import Identity
-    from chatbot.intents.classifier import Prediction
+__all__ = ["MAX_ASKS", "create_ticket", "handle_form", "handoff_now", "start_form"]
 
-__all__ = [
-    "AttachToTicket",
-    "CreateTicket",
-    "create_ticket",
-    "handle_form",
-    "handoff_now",
-    "start_form",
-]
-
-_MAX_RETRIES = 2
+#: No question is asked more often than this.
+MAX_ASKS = 2
 #: Entities that correct a field when the customer names them mid-form.
 _CORRECTIONS = {"domain": "domain", "email": "email_account", "ip": "ip_address", "url": "url"}
+#: How an unclear yes/no or choice answer is kept for the agent.
+UNCLEAR = "unclear: "
+#: "nema greške", "no error": an error-message answer that says there is none.
+_NO_ERROR_MAX_WORDS = 4
+_SUMMARY_WORDS = 12
+_DESCRIBED_WORDS = 15
 
 
-@dataclass(frozen=True, slots=True)
-class CreateTicket:
-    """Open a ticket; the runner numbers it and fills ``{ticket}`` in the replies."""
-
-    draft: TicketDraft
-    #: A symptom of this known incident: linked to it, not queued.
-    incident: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class AttachToTicket:
-    number: str
-
-
-def _form(t: _Turn) -> dict[str, Any]:
-    return dict(t.state.form or {})
-
-
-def _steps(t: _Turn, form: dict[str, Any]) -> tuple[FormStep, ...]:
+def _steps(t: TurnBuilder, form: dict[str, Any]) -> tuple[FormStep, ...]:
     return t.ctx.forms.form(form.get("service"))
 
 
-def _field(t: _Turn, name: str) -> Field:
+def _field(t: TurnBuilder, name: str) -> Field:
     return t.ctx.forms.fields[name]
 
 
-def _choice_prefill(t: _Turn, form: dict[str, Any], text: str) -> None:
+def _choice_prefill(t: TurnBuilder, form: dict[str, Any], text: str) -> None:
     """Choice fields the customer's own words already answer ("only outgoing")."""
+    answers = t.ctx.understander.answers
     for step in _steps(t, form):
         field = _field(t, step.field)
         if field.kind == "choice" and step.field not in form["values"]:
-            chosen = choose_option(field, text, t.lang)
-            if chosen is not None:
-                form["values"][step.field] = chosen
+            reading = answers.choice(field, text, None, t.lang)
+            if reading.act == "answer" and reading.value and reading.confidence >= 0.9:
+                form["values"][step.field] = reading.value
 
 
 def _new_form(
-    t: _Turn, service: str | None, text: str, identity: Identity | None
+    t: TurnBuilder, service: str | None, text: str, identity: Identity | None
 ) -> dict[str, Any]:
     """A form pre-filled with every fact the conversation and the identity told."""
     values = prefill(t.state.facts, t.ctx.forms.fields, identity)
-    if text and REDACTED not in text:
+    times: dict[str, str] = {}
+    if "started" in values:
+        times["started"] = values["started"]
+        said = (t.state.facts.get("time_said") or [""])[0]
+        values["started"] = _time_value(t, values["started"], said)
+    if text and REDACTED not in text and len(words(text)) >= _DESCRIBED_WORDS:
+        # A first message that says what happened is the description; "a question
+        # about my invoice" is not, and the form asks for one.
         values.setdefault("description", text)
     return {
         "service": service or "general",
         "values": values,
+        "times": times,
         "skipped": [],
+        "unclear": {},
+        "asked": {},
         "asking": None,
-        "retries": 0,
         "phase": "asking",
     }
 
 
-def start_form(t: _Turn, service: str | None, text: str, identity: Identity | None = None) -> None:
-    """Begin the ticket for ``service``, asking only what is still missing."""
+def start_form(
+    t: TurnBuilder, service: str | None, text: str, identity: Identity | None = None
+) -> None:
+    """Begin the ticket for ``service``, asking only what is still missing. With no
+    service known, the first question is which one: each has its own form."""
+    if service is None or service == "general":
+        service = _likely_service(t, text)
     form = _new_form(t, service, text, identity)
-    _choice_prefill(t, form, text)
     t.say("form_intro")
+    if service is None:
+        _ask_service(t, form, text)
+        return
+    _choice_prefill(t, form, text)
     _ask_next(t, form)
 
 
-def handoff_now(t: _Turn, inbound: Inbound) -> None:
+#: A service the classifier names this surely is the form's, without asking.
+_SERVICE_SURE = 0.45
+
+
+def _likely_service(t: TurnBuilder, text: str) -> str | None:
+    if not text:
+        return None
+    ranking = t.ctx.understander.predict(text).service_ranking
+    return ranking[0][0] if ranking and ranking[0][1] >= _SERVICE_SURE else None
+
+
+def _ask_service(t: TurnBuilder, form: dict[str, Any], text: str) -> None:
+    asked = dict(form.get("asked") or {})
+    times = int(asked.get("service", 0))
+    if times >= MAX_ASKS:
+        form["service"] = "general"
+        _ask_next(t, form)
+        return
+    asked["service"] = times + 1
+    ranking = t.ctx.understander.predict(text).service_ranking if text else ()
+    names = [name for name, _ in ranking[:3]] + ["general"]
+    options = tuple(Option(n, t.ctx.phrases.service_label(t.lang, n)) for n in names)
+    question = t.ctx.phrases.say(t.lang, "clarify_service")
+    if times:
+        question = t.ctx.phrases.say(t.lang, "form_again_choice") + " " + question
+    form.update(phase="service", asking=None, asked=asked, service=None, pending_text=text)
+    t.say_text(question, t.ask("service", "choice", options))
+    t.state = t.state.evolve(form=form)
+
+
+def _chosen_service(t: TurnBuilder, inbound: Inbound, prediction: Prediction | None) -> str | None:
+    services = (*t.ctx.understander.classifier.services, "general")
+    if inbound.value in services:
+        return inbound.value
+    named = t.ctx.phrases.service_named(inbound.text, t.lang)
+    if named is not None:
+        return named
+    sure = prediction is not None and prediction.service_confidence >= t.ctx.service_threshold
+    return prediction.service if sure and prediction is not None else None
+
+
+def handoff_now(t: TurnBuilder, inbound: Inbound, text: str | None = None) -> None:
     """A human now: a ticket with what is known, the rest marked missing."""
-    text = t.state.query or inbound.text
-    create_ticket(t, _new_form(t, t.state.service, text, inbound.identity), inbound)
+    create_ticket(
+        t, _new_form(t, t.state.service, text or t.state.query or inbound.text, inbound.identity)
+    )
 
 
-def _ask_next(t: _Turn, form: dict[str, Any]) -> None:
+def _ask_next(t: TurnBuilder, form: dict[str, Any]) -> None:
     steps = _steps(t, form)
     ordered = [s for s in steps if s.first] + [s for s in steps if not s.first]
     for step in ordered:
@@ -114,27 +162,41 @@ def _ask_next(t: _Turn, form: dict[str, Any]) -> None:
     _summary(t, form)
 
 
-def _ask(t: _Turn, form: dict[str, Any], name: str, retry: bool = False) -> None:
-    field = _field(t, name)
-    form.update(asking=name, phase="asking")
-    if not retry:
-        form["retries"] = 0
-    question = field.text(field.question, t.lang)
+def _field_ask(t: TurnBuilder, field: Field) -> Ask:
     if field.kind == "yes_no":
-        ask = t.yes_no(name)
-    elif field.kind == "choice":
+        return t.yes_no(field.name)
+    if field.kind == "choice":
         options = tuple(
             Option(o.value, o.labels.get(t.lang) or o.labels.get("en") or o.value)
             for o in field.options
         )
-        ask = Ask(name, "choice", options)
-    else:
-        ask = Ask(name, "text")
-    t.say_text(question, ask)
+        return t.ask(field.name, "choice", options)
+    return t.ask(field.name, "text")
+
+
+def _ask(t: TurnBuilder, form: dict[str, Any], name: str) -> None:
+    """Ask ``name``, or, when it was asked twice already, give up on it and go on."""
+    field = _field(t, name)
+    asked = dict(form.get("asked") or {})
+    times = int(asked.get(name, 0))
+    if times >= MAX_ASKS:
+        form["skipped"].append(name)
+        _ask_next(t, form)
+        return
+    asked[name] = times + 1
+    form.update(asking=name, phase="asking", asked=asked)
+    question = field.text(field.question, t.lang)
+    if times:
+        # The second time says why it asks again, and how to answer.
+        hint = field.text(field.hint, t.lang) if field.hint else ""
+        question = t.ctx.phrases.say(t.lang, f"form_again_{field.kind}", hint=hint) + " " + question
+    t.say_text(" ".join(question.split()), _field_ask(t, field))
     t.state = t.state.evolve(form=form)
 
 
-def _display(t: _Turn, field: Field, value: str) -> str:
+def _display(t: TurnBuilder, field: Field, value: str) -> str:
+    if value.startswith(UNCLEAR):
+        return t.ctx.phrases.label(t.lang, "unclear") + ": " + value[len(UNCLEAR) :]
     if field.kind == "yes_no":
         return t.ctx.phrases.label(t.lang, value)
     for option in field.options:
@@ -143,20 +205,26 @@ def _display(t: _Turn, field: Field, value: str) -> str:
     return value
 
 
-def _summary(t: _Turn, form: dict[str, Any]) -> None:
+def _summary(t: TurnBuilder, form: dict[str, Any]) -> None:
+    asked = dict(form.get("asked") or {})
+    times = int(asked.get("confirm", 0))
+    asked["confirm"] = times + 1
     lines = []
     for step in _steps(t, form):
         value = form["values"].get(step.field)
         if value:
             field = _field(t, step.field)
             lines.append(f"{field.text(field.label, t.lang)}: {_display(t, field, value)}")
-    text = t.ctx.phrases.say(t.lang, "form_summary") + "\n\n" + "\n".join(lines)
-    form.update(phase="confirm", asking=None)
+    key = "form_summary_again" if times else "form_summary"
+    text = t.ctx.phrases.say(t.lang, key) + "\n\n" + "\n".join(lines)
+    form.update(phase="confirm", asking=None, asked=asked)
     t.say_text(text, t.yes_no("confirm"))
     t.state = t.state.evolve(form=form)
 
 
-def _apply_corrections(t: _Turn, form: dict[str, Any], entities: dict[str, list[str]]) -> bool:
+def _apply_corrections(
+    t: TurnBuilder, form: dict[str, Any], entities: dict[str, list[str]]
+) -> bool:
     """ "Actually the domain is kafebar.no": a named fact replaces the earlier one."""
     in_form = {s.field for s in _steps(t, form)}
     changed = False
@@ -169,9 +237,11 @@ def _apply_corrections(t: _Turn, form: dict[str, Any], entities: dict[str, list[
     return changed
 
 
-def _side_answer(t: _Turn, inbound: Inbound, prediction: Prediction) -> bool:
-    """A question asked in the middle of the form: answer it from the knowledge base."""
-    if prediction.intent not in ("question", "problem") or len(inbound.text.split()) < 3:
+def _side_answer(t: TurnBuilder, inbound: Inbound, prediction: Prediction | None) -> bool:
+    """A real question asked in the middle of the form: answer it from the knowledge base."""
+    if prediction is None or prediction.intent not in ("question", "problem"):
+        return False
+    if len(words(inbound.text)) < 4:
         return False
     result = t.ctx.index.search(inbound.text)
     if result.top is None or result.confidence < t.ctx.answer_threshold:
@@ -180,22 +250,58 @@ def _side_answer(t: _Turn, inbound: Inbound, prediction: Prediction) -> bool:
     return t.article_card(result.top.article_id)
 
 
-def create_ticket(t: _Turn, form: dict[str, Any], inbound: Inbound) -> None:
+def _clip(text: str, limit: int = _SUMMARY_WORDS) -> str:
+    tokens = " ".join(text.split()).split(" ")
+    clipped = " ".join(tokens[:limit]).rstrip(",.;:!?")
+    return clipped + ("…" if len(tokens) > limit else "")
+
+
+def _time_value(t: TurnBuilder, iso: str, words_said: str) -> str:
+    """ "since yesterday evening" -> "since yesterday evening (01.12.2026 klo 19.00 CET)":
+    the customer's words for the agent, the moment in their language and our zone."""
+    try:
+        if "T" in iso:
+            moment = datetime.fromisoformat(iso)
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=t.ctx.hours.timezone)
+            shown = t.when(moment)
+        else:
+            shown = date.fromisoformat(iso).strftime(t.ctx.phrases.day_format(t.lang))
+    except ValueError:
+        shown = iso
+    said = _clip(words_said, 10) if words_said else ""
+    return f"{said} ({shown})" if said else shown
+
+
+def _title_values(form: dict[str, Any]) -> dict[str, str]:
+    values = {k: v for k, v in form["values"].items() if v and not str(v).startswith(UNCLEAR)}
+    if "started" in values:
+        values["started"] = form.get("times", {}).get("started") or values["started"]
+    if "error_message" in values:
+        values["error_message"] = _clip(values["error_message"], 6)
+    if "description" in values:
+        values["summary"] = _clip(values["description"], 8)
+    return values
+
+
+def create_ticket(t: TurnBuilder, form: dict[str, Any]) -> None:
     ctx = t.ctx
+    inbound = t.inbound
     service = form.get("service") or "general"
     values = {k: v for k, v in form["values"].items() if v}
+    if form.get("times", {}).get("started"):
+        values["started_at"] = form["times"]["started"]
     missing = tuple(s.field for s in _steps(t, form) if s.required and s.field not in values)
     if t.state.diagnosis:
         values.setdefault("diagnosis", t.state.diagnosis)
-    at = inbound.at or datetime.now(UTC)
     identity = inbound.identity
     vip = identity is not None and identity.plan in ctx.hours.priority_plans
     # "Urgent" raises the priority only where the plan allows it; floods never do.
     priority = ("urgent" if t.state.urgent else "vip") if vip else "normal"
-    expected = ctx.hours.expected_response(at, priority=vip)
+    expected = ctx.hours.expected_response(inbound.at, priority=vip)
     draft = TicketDraft(
         service=service,
-        title=ctx.titles.title(service, values),
+        title=ctx.titles.title(service, _title_values(form)),
         language=t.lang,
         priority=priority,
         fields=values,
@@ -204,34 +310,87 @@ def create_ticket(t: _Turn, form: dict[str, Any], inbound: Inbound) -> None:
         description=values.get("description", ""),
     )
     t.actions.append(CreateTicket(draft))
-    when = expected.strftime(ctx.phrases.date_format(t.lang))
     # {ticket} stays a placeholder: the runner knows the number once the store gave it.
-    t.say("ticket_created", expected=when)
+    t.say("ticket_created", expected=t.when(expected))
     if t.state.urgent and not vip:
         t.say("urgent_noted")
     t.state = t.state.evolve(form=None)
 
 
+def cancel_form(t: TurnBuilder) -> None:
+    """ "Cancel", "never mind": no ticket, and the customer can start again."""
+    t.say("form_cancelled")
+    t.state = t.state.evolve(form=None, awaiting=None, pending_ask=None)
+
+
+def _read(
+    t: TurnBuilder, field: Field, inbound: Inbound, entities: dict[str, list[str]]
+) -> Reading:
+    """The answer to ``field``, read by the answer layer and checked against its type."""
+    answers = t.ctx.understander.answers
+    if field.kind == "yes_no":
+        return answers.yes_no(inbound.text, inbound.value, field.sense)
+    if field.kind == "choice":
+        return answers.choice(field, inbound.text, inbound.value, t.lang)
+    text = inbound.text.strip()
+    value = parse_answer(field, text, entities)
+    escape = answers.escape(text)
+    if escape is not None and (escape.act != "dont_know" or value is None):
+        return escape
+    if value is None:
+        return Reading("unclear")
+    if field.validate == "any" and len(words(text)) <= _NO_ERROR_MAX_WORDS:
+        act, prob = answers.act(text)
+        if act in ("yes", "no", "works", "broken") and prob >= 0.5:
+            # "no", "nema greške": there is no error text to record.
+            no_error = field.name == "error_message" and act in ("no", "works")
+            return Reading("dont_know") if no_error else Reading("unclear")
+    return Reading("answer", value, 1.0)
+
+
+def _store(t: TurnBuilder, form: dict[str, Any], name: str, value: str, said: str) -> None:
+    if name == "started":
+        form.setdefault("times", {})["started"] = value
+        value = _time_value(t, value, said)
+    form["values"][name] = value
+
+
+def _give_up(t: TurnBuilder, form: dict[str, Any], field: Field, text: str) -> None:
+    """Asked twice and still unclear: keep the customer's words for the agent."""
+    said = " ".join(text.split())
+    if not said:
+        form["skipped"].append(field.name)
+    elif field.kind == "text":
+        form["values"][field.name] = said
+    else:
+        form["values"][field.name] = UNCLEAR + _clip(said, 20)
+
+
 def handle_form(
-    t: _Turn, inbound: Inbound, entities: dict[str, list[str]], prediction: Prediction | None
+    t: TurnBuilder, inbound: Inbound, entities: dict[str, list[str]], prediction: Prediction | None
 ) -> None:
     """The customer's answer while a form is open."""
-    form = _form(t)
+    form = dict(t.state.form or {})
     form["values"] = dict(form.get("values") or {})
     form["skipped"] = list(form.get("skipped") or [])
-    phrases = t.ctx.phrases
-    answer = yes_or_no(inbound, phrases)
+    form["times"] = dict(form.get("times") or {})
     phase = form.get("phase")
-    corrected = _apply_corrections(t, form, entities)
+    # A fact named again replaces the earlier one only when the customer says it is a
+    # correction, or while they check the summary; elsewhere it is just mentioned.
+    correcting = phase == "confirm" or t.ctx.phrases.contains(inbound.text, "correction")
+    corrected = correcting and _apply_corrections(t, form, entities)
     # Facts given out of turn ("Outlook on Windows" while asked about mailboxes) count.
     in_form = {step.field for step in _steps(t, form)}
     for known, fact in prefill(t.state.facts, t.ctx.forms.fields, inbound.identity).items():
         if known in in_form and known != form.get("asking") and known not in form["values"]:
-            form["values"][known] = fact
+            said = (t.state.facts.get("time_said") or [""])[-1] if known == "started" else ""
+            _store(t, form, known, fact, said)
             corrected = True
+    answers = t.ctx.understander.answers
 
     if phase == "still_open":
-        if answer == "no":
+        reading = answers.yes_no(inbound.text, inbound.value, "offer")
+        if reading.act == "cancel" or (reading.act == "answer" and reading.value == "no"):
             t.say("ticket_cancelled")
             t.state = t.state.evolve(form=None)
             t.next_request()
@@ -239,30 +398,57 @@ def handle_form(
         _ask_next(t, form)
         return
     if phase == "confirm":
-        if answer == "yes":
-            create_ticket(t, form, inbound)
-            t.next_request()
+        reading = answers.yes_no(inbound.text, inbound.value, "agree")
+        if reading.act == "cancel":
+            cancel_form(t)
             return
-        if corrected:
+        if corrected and inbound.value is None:
             _summary(t, form)
             return
-        filled = [s.field for s in _steps(t, form) if form["values"].get(s.field)]
-        options = tuple(Option(n, _field(t, n).text(_field(t, n).label, t.lang)) for n in filled)
-        form.update(phase="which")
-        t.say("form_which_field", ask=Ask("correct_field", "choice", options))
-        t.state = t.state.evolve(form=form)
+        if reading.act == "answer" and reading.value == "no":
+            filled = [s.field for s in _steps(t, form) if form["values"].get(s.field)]
+            options = tuple(
+                Option(n, _field(t, n).text(_field(t, n).label, t.lang)) for n in filled
+            )
+            form.update(phase="which")
+            t.say("form_which_field", ask=t.ask("correct_field", "choice", options))
+            t.state = t.state.evolve(form=form)
+            return
+        if reading.act == "unclear" and int(form.get("asked", {}).get("confirm", 0)) < MAX_ASKS:
+            _summary(t, form)
+            return
+        # Yes, a person, "don't know", or unclear twice: the team gets it as it is.
+        create_ticket(t, form)
+        t.next_request()
+        return
+    if phase == "service":
+        escape = answers.escape(inbound.text) if inbound.value is None else None
+        if escape is not None and escape.act == "cancel":
+            cancel_form(t)
+            return
+        service = _chosen_service(t, inbound, prediction)
+        text = str(form.pop("pending_text", "") or "")
+        if service is None and (escape is None or escape.act != "dont_know"):
+            _ask_service(t, form, text)
+            return
+        form["service"] = service or "general"
+        t.state = t.state.evolve(service=form["service"])
+        _choice_prefill(t, form, text)
+        _ask_next(t, form)
         return
     if phase == "which":
-        name = inbound.value if inbound.value in t.ctx.forms.fields else None
+        name = _which_field(t, form, inbound)
         if name is None:
-            for step in _steps(t, form):
-                field = _field(t, step.field)
-                if inbound.text.strip().casefold() == field.text(field.label, t.lang).casefold():
-                    name = step.field
-        if name is None:
+            if int(form.get("asked", {}).get("confirm", 0)) >= MAX_ASKS:
+                create_ticket(t, form)
+                return
             _summary(t, form)
             return
         form["values"].pop(name, None)
+        form["times"].pop(name, None)
+        asked = dict(form.get("asked") or {})
+        asked[name] = min(int(asked.get(name, 0)), MAX_ASKS - 1)
+        form["asked"] = asked
         _ask(t, form, name)
         return
 
@@ -272,37 +458,36 @@ def handle_form(
         return
     field = _field(t, name)
     current = t.ctx.forms.step(form.get("service"), name)
-    required = current.required if current else True
-    value = parse_answer(
-        field, inbound.text, inbound.value, t.lang, entities.get("time", []), answer
-    )
-    if value is None and inbound.value is None and phrases.matches(inbound.text, "dont_know"):
+    reading = _read(t, field, inbound, entities)
+    if reading.act == "cancel":
+        cancel_form(t)
+        return
+    if reading.act == "human":
+        t.intent = "human_agent"
+        t.say("form_human")
+        create_ticket(t, form)
+        return
+    if reading.act == "dont_know":
         # Not known: skip it; a required field is marked missing on the ticket.
         form["skipped"].append(name)
         _ask_next(t, form)
         return
-    if value is None and corrected:
-        _ask(t, form, name, retry=True)
-        return
-    if value is None and prediction is not None and _side_answer(t, inbound, prediction):
-        t.say("form_resume")
-        _ask(t, form, name, retry=True)
-        return
-    if value is None:
-        retries = int(form.get("retries", 0)) + 1
-        if retries > _MAX_RETRIES and field.kind == "text" and inbound.text.strip():
-            value = inbound.text.strip()  # asked three times: take their words as they are
-        elif retries > _MAX_RETRIES and not required:
-            form["skipped"].append(name)
+    if reading.act == "unclear":
+        if inbound.value is None and _side_answer(t, inbound, prediction):
+            t.say("form_resume")
+            _ask(t, form, name)
+            return
+        if corrected:
             _ask_next(t, form)
             return
-        else:
-            form["retries"] = retries
-            hint = field.text(field.hint, t.lang) if field.hint else ""
-            t.say("form_retry", hint=hint)
-            _ask(t, form, name, retry=True)
+        if int(form.get("asked", {}).get(name, 0)) >= MAX_ASKS:
+            _give_up(t, form, field, inbound.text)
+            _ask_next(t, form)
             return
-    form["values"][name] = value
+        _ask(t, form, name)
+        return
+    value = reading.value or ""
+    _store(t, form, name, value, inbound.text)
     notice = current.notice.get(value) if current and current.notice else None
     if notice:
         t.say(notice)
@@ -311,3 +496,16 @@ def handle_form(
         t.state = t.state.evolve(form=form)
         return
     _ask_next(t, form)
+
+
+def _which_field(t: TurnBuilder, form: dict[str, Any], inbound: Inbound) -> str | None:
+    """The field the customer wants to change: a button, or its name in their words."""
+    if inbound.value in t.ctx.forms.fields:
+        return inbound.value
+    said = set(words(inbound.text))
+    for step in _steps(t, form):
+        field = _field(t, step.field)
+        label = set(words(field.text(field.label, t.lang)))
+        if label and label <= said | {w for w in said for x in label if x.startswith(w)}:
+            return step.field
+    return None

@@ -16,6 +16,8 @@ __all__ = ["choose_language"]
 _SWITCH_MIN_WORDS = 3
 _SWITCH_MIN_PROB = 0.8
 _FIRST_MIN_PROB = 0.6
+_ANSWER_SWITCH_MIN_WORDS = 5
+_ANSWER_SWITCH_MIN_PROB = 0.9
 
 
 def choose_language(
@@ -23,12 +25,16 @@ def choose_language(
     text: str,
     probabilities: Mapping[str, float],
     lexicon_languages: set[str],
+    *,
+    answering: bool = False,
 ) -> ConversationState:
     """The state with the conversation language updated for one customer message.
 
     ``lexicon_languages`` are the languages in which the whole message is a known short
     expression (a greeting, "yes", "thanks"): they settle an unknown language when
-    they agree on one, and never override a known one.
+    they agree on one, and never override a known one. ``answering``: the message
+    answers the bot's question; answers are short and technical ("Outlook Windows
+    10:llä"), so only a real sentence in another language switches.
     """
     if not probabilities:
         return state
@@ -46,6 +52,8 @@ def choose_language(
         return state
     if best == state.language:
         return state if count < 2 else state.evolve(language_source="detected")
-    if count >= _SWITCH_MIN_WORDS and prob >= _SWITCH_MIN_PROB:
+    needed_words = _ANSWER_SWITCH_MIN_WORDS if answering else _SWITCH_MIN_WORDS
+    needed_prob = _ANSWER_SWITCH_MIN_PROB if answering else _SWITCH_MIN_PROB
+    if count >= needed_words and prob >= needed_prob:
         return state.evolve(language=best, language_source="detected")
     return state

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from chatbot.engine.phrases import Phrasebook
 from chatbot.handoff.incidents import IncidentNotice
 from chatbot.handoff.tickets import TicketSummary
 from chatbot.identity import Identity
@@ -19,7 +18,6 @@ __all__ = [
     "Inbound",
     "Option",
     "Reply",
-    "yes_or_no",
 ]
 
 AskKind = Literal["text", "choice", "yes_no"]
@@ -38,17 +36,19 @@ class DiagnosisNote:
     summary: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Inbound:
     text: str
+    #: When the message was written (timezone-aware): "since yesterday", the expected
+    #: answer time. The engine never reads a clock.
+    at: datetime
     value: str | None = None
+    #: The ask a pressed button was drawn under (``Ask.id``), if the widget said.
+    ask_id: str | None = None
     #: The stored message's sequence number (0 when not stored, e.g. ``chatbot ask``).
     seq: int = 0
     #: The widget's locale, used only while the conversation has no language yet.
     locale: str | None = None
-    #: When the message was written (timezone-aware), for "since yesterday" and the
-    #: expected answer time; ``None`` leaves time expressions unread.
-    at: datetime | None = None
     #: The customer's own tickets, newest first (the caller looks them up).
     tickets: tuple[TicketSummary, ...] = ()
     #: Who the customer is, when the portal vouched for them (``None``: anonymous).
@@ -70,6 +70,8 @@ class Ask:
     field: str
     kind: AskKind
     options: tuple[Option, ...] = ()
+    #: Unique in the conversation: a button value sent for it answers this ask only.
+    id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,13 +89,3 @@ class Reply:
     lang: str
     articles: tuple[ArticleRef, ...] = ()
     ask: Ask | None = None
-
-
-def yes_or_no(inbound: Inbound, phrases: Phrasebook) -> str | None:
-    if inbound.value in ("yes", "no"):
-        return inbound.value
-    if phrases.matches(inbound.text, "yes"):
-        return "yes"
-    if phrases.matches(inbound.text, "no"):
-        return "no"
-    return None

@@ -6,6 +6,7 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import yaml
@@ -34,6 +35,7 @@ class _Language:
     #: service code -> its name in this language
     services: Mapping[str, str]
     date_format: str
+    day_format: str
     status_names: Mapping[str, str]
 
 
@@ -62,6 +64,7 @@ class Phrasebook:
                 },
                 services={str(k): str(v) for k, v in (data.get("services") or {}).items()},
                 date_format=str(data.get("date_format") or "%Y-%m-%d %H:%M"),
+                day_format=str(data.get("day_format") or "%Y-%m-%d"),
                 status_names={
                     str(k): str(v) for k, v in (data.get("ticket_status_names") or {}).items()
                 },
@@ -96,6 +99,18 @@ class Phrasebook:
 
     def date_format(self, lang: str) -> str:
         return self._languages.get(lang, self._languages[self.fallback]).date_format
+
+    def day_format(self, lang: str) -> str:
+        return self._languages.get(lang, self._languages[self.fallback]).day_format
+
+    def format_time(self, lang: str, local: datetime, *, date_only: bool = False) -> str:
+        """``local`` in the language's own date format, with its time zone named
+        ("01.12.2026 klo 19.00 CET"); ``date_only`` leaves the clock out."""
+        language = self._languages.get(lang, self._languages[self.fallback])
+        if date_only:
+            return local.strftime(language.day_format)
+        zone = local.tzname() or ""
+        return f"{local.strftime(language.date_format)} {zone}".strip()
 
     def status_name(self, lang: str, status: str) -> str:
         language = self._languages.get(lang, self._languages[self.fallback])

@@ -43,6 +43,13 @@ class ConversationState:
     incident: str | None = None
     #: The last customer message (by seq) the engine has answered.
     processed_seq: int = 0
+    #: How many asks the bot has made (ask ids count on from it), and the id of the one
+    #: waiting for an answer.
+    asks_made: int = 0
+    pending_ask: str | None = None
+    #: Times each question has been asked in the current episode (form or offer), so
+    #: that none is asked more than twice.
+    asked: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -1,40 +1,56 @@
 """The conversation engine: ``turn(state, inbound, context) -> Turn``. Pure.
 
 It never touches a socket, a database or a clock: the caller passes the state, the
-message and the time in, stores and emits the replies that come out, and keeps the new
-state.
+message and its time in, stores and emits the replies that come out, and keeps the new
+state. What the bot waits for (an answer to a form question, "did this help?", a
+ticket offer, a service, what a request for a person is about) picks one small function
+in ``_WAITING``; a message that answers nothing pending is a new request.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from chatbot.engine.actions import Action, AttachToTicket
+from chatbot.engine.builder import TurnBuilder
 from chatbot.engine.context import EngineContext
-from chatbot.engine.diagnosis_flow import Diagnose, diagnosis_done, start_diagnosis
-from chatbot.engine.form_flow import (
-    AttachToTicket,
-    CreateTicket,
-    create_ticket,
-    handle_form,
-    handoff_now,
-    start_form,
-)
+from chatbot.engine.diagnosis_flow import diagnosis_done, start_diagnosis
+from chatbot.engine.form_flow import MAX_ASKS, handle_form, handoff_now, start_form
 from chatbot.engine.language import choose_language
-from chatbot.engine.messages import ArticleRef, Ask, Inbound, Option, Reply, yes_or_no
+from chatbot.engine.messages import Inbound, Reply
 from chatbot.engine.state import ConversationState
-from chatbot.handoff.incidents import affecting
-from chatbot.handoff.tickets import TicketDraft
+from chatbot.intents.answers import Reading, Sense
 from chatbot.intents.classifier import Prediction
 from chatbot.intents.entities import without_entities
+from chatbot.intents.software import without_technical_words
 from chatbot.kb_search import SearchResult
 from chatbot.redaction import REDACTED
 from chatbot.text_normalise import words
 
 __all__ = ["Action", "Turn", "Understanding", "turn"]
 
-SMALL_TALK = ("greeting", "thanks", "goodbye")
+SMALL_TALK = ("greeting", "thanks", "goodbye", "about_bot", "how_are_you")
 ACTIONABLE = ("question", "problem")
 _SMALL_TALK_MAX_WORDS = 8
+#: A request for a person that names a service this surely is about that service.
+_TOPIC_SERVICE = 0.35
+#: A message this long that reads as a new request is one, even while a yes/no waits.
+_NEW_REQUEST_MIN_WORDS = 4
+#: The yes/no questions outside the form, and how each reads "it works".
+_OFFERS: dict[str, Sense] = {
+    "solved": "works",
+    "open_ticket": "offer",
+    "use_open_ticket": "agree",
+    "diag_explained": "agree",
+}
+#: What "I don't know" (or a second unclear answer) to each offer leads to.
+_OFFER_DEFAULT = {
+    "solved": "no",
+    "open_ticket": "yes",
+    "use_open_ticket": "no",
+    "diag_explained": "no",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,154 +66,14 @@ class Understanding:
     search: SearchResult | None
 
 
-Action = CreateTicket | AttachToTicket | Diagnose
-
-
 @dataclass(frozen=True, slots=True)
 class Turn:
     replies: list[Reply]
     state: ConversationState
     understanding: Understanding
     answered_article: str | None = None
-    #: What the caller must do: open a ticket, add to one.
+    #: What the caller must do: open a ticket, add to one, check a domain.
     actions: tuple[Action, ...] = ()
-
-
-class _Turn:
-    """The mutable scratchpad of one turn; ``turn()`` is its only user."""
-
-    def __init__(self, ctx: EngineContext, state: ConversationState) -> None:
-        self.ctx = ctx
-        self.state = state
-        self.replies: list[Reply] = []
-        self.intent: str | None = None
-        self.search: SearchResult | None = None
-        self.answered: str | None = None
-        self.actions: list[Action] = []
-        self.inbound: Inbound | None = None
-
-    @property
-    def lang(self) -> str:
-        return self.state.language
-
-    def say(self, key: str, ask: Ask | None = None, **values: str) -> None:
-        values.setdefault("company", self.ctx.company_name)
-        text = self.ctx.phrases.say(self.lang, key, **values)
-        self.replies.append(Reply(text=text, lang=self.lang, ask=ask))
-
-    def say_text(self, text: str, ask: Ask | None = None) -> None:
-        self.replies.append(Reply(text=text, lang=self.lang, ask=ask))
-
-    def yes_no(self, field_name: str) -> Ask:
-        label = self.ctx.phrases.label
-        options = (Option("yes", label(self.lang, "yes")), Option("no", label(self.lang, "no")))
-        return Ask(field=field_name, kind="yes_no", options=options)
-
-    def article_card(self, article_id: str) -> bool:
-        """Show one article in the conversation language (or English, saying so)."""
-        ctx = self.ctx
-        article = ctx.index.kb.translation(article_id, self.lang, ctx.fallback_language)
-        if article is None:
-            return False
-        if article.lang != self.lang:
-            self.say("article_in_english", language=ctx.phrases.language_name(self.lang))
-        intro = ctx.phrases.say(self.lang, "article_intro")
-        ref = ArticleRef(article.id, article.lang, article.title, article.summary, article.url)
-        text = f"{intro}\n\n{article.title}\n{article.summary}"
-        self.replies.append(Reply(text=text, lang=self.lang, articles=(ref,)))
-        self.answered = article_id
-        return True
-
-    def answer_article(self, article_id: str, query: str) -> bool:
-        if not self.article_card(article_id):
-            return False
-        self.say("ask_solved", ask=self.yes_no("solved"))
-        self.state = self.state.evolve(
-            awaiting="solved", article_id=article_id, query=query, misses=0
-        )
-        return True
-
-    def answer_query(
-        self, query: str, prediction: Prediction, *, service: str | None = None
-    ) -> None:
-        """Search the knowledge base; answer, ask which service, or offer a ticket."""
-        ctx = self.ctx
-        self.state = self.state.evolve(service=service or prediction.service or self.state.service)
-        if prediction.intent == "problem" and self.incident_first(query):
-            return
-        # Addresses and domain names are facts, not search words: "ana", "hr"...
-        result = ctx.index.search(without_entities(query) or query, service=service)
-        self.search = result
-        top = result.top
-        unsure_service = service is None and (
-            prediction.service is None or prediction.service_confidence < ctx.service_threshold
-        )
-        # "it does not work": with no service named, even a likely article is a guess.
-        needed = ctx.sure_threshold if unsure_service else ctx.answer_threshold
-        confident = top is not None and result.confidence >= needed
-        if confident and top is not None and self.answer_article(top.article_id, query):
-            return
-        if unsure_service and prediction.intent in ACTIONABLE:
-            choices = [name for name, _ in prediction.service_ranking[:3]]
-            labels = [Option(name, ctx.phrases.service_label(self.lang, name)) for name in choices]
-            self.say("clarify_service", ask=Ask("service", "choice", tuple(labels)))
-            self.state = self.state.evolve(awaiting="service", query=query)
-            return
-        misses = self.state.misses + 1
-        if result.confidence < ctx.related_threshold and prediction.intent not in ACTIONABLE:
-            self.say("rephrase" if len(words(query)) <= 2 else "out_of_scope")
-            self.state = self.state.evolve(misses=misses)
-            return
-        self.say("no_article")
-        self.say("offer_ticket", ask=self.yes_no("open_ticket"))
-        self.state = self.state.evolve(awaiting="open_ticket", query=query, misses=misses)
-
-    def incident_first(self, query: str) -> bool:
-        """A problem that a known outage explains: say so first. When the customer is
-        certainly affected, their report becomes a ticket linked to the incident (no queue,
-        no form) and True ends the turn."""
-        inbound = self.inbound
-        if inbound is None or not inbound.incidents:
-            return False
-        known = [*self.state.facts.get("domain", [])]
-        if inbound.identity is not None:
-            known += inbound.identity.domains
-        match = affecting(inbound.incidents, self.state.service, known)
-        if match is None or self.state.incident == match.incident.id:
-            return False
-        incident = match.incident
-        since = incident.started_at.astimezone(self.ctx.hours.timezone)
-        self.say(
-            "incident_notice",
-            message=incident.message(self.lang, self.ctx.fallback_language),
-            since=since.strftime(self.ctx.phrases.date_format(self.lang)),
-        )
-        self.state = self.state.evolve(incident=incident.id)
-        if not match.certain:
-            return False  # it may be something else: answer the question too
-        service = incident.service
-        values = {"domain": known[0]} if known else {}
-        values["description"] = query
-        draft = TicketDraft(
-            service=service,
-            title=self.ctx.titles.title(service, values),
-            language=self.lang,
-            priority="normal",
-            fields=values,
-            description=query,
-        )
-        self.actions.append(CreateTicket(draft, incident=incident.id))
-        self.say("incident_linked")
-        return True
-
-    def next_request(self) -> None:
-        """After one request is settled, take up the next one from the same message."""
-        if not self.state.pending_requests:
-            return
-        text, *rest = self.state.pending_requests
-        self.state = self.state.evolve(pending_requests=tuple(rest))
-        self.say("next_request", text=text)
-        self.answer_query(text, self.ctx.understander.predict(text))
 
 
 def _update_language(
@@ -205,14 +81,16 @@ def _update_language(
 ) -> tuple[ConversationState, float]:
     if state.language_source == "default" and inbound.locale in ctx.supported_languages:
         state = state.evolve(language=inbound.locale, language_source="locale")
-    plain = without_entities(inbound.text)
+    # Names, addresses, product names and error codes are not the customer's language.
+    plain = without_technical_words(without_entities(inbound.text))
     if not plain:
         return state, 0.0
     lexicon: set[str] = set()
     for kind in ("greeting", "thanks", "goodbye", "yes", "no"):
         lexicon |= ctx.phrases.matches(plain, kind)
     probs = ctx.languages.probabilities(plain)
-    new_state = choose_language(state, plain, probs, lexicon)
+    answering = state.form is not None or state.awaiting is not None
+    new_state = choose_language(state, plain, probs, lexicon, answering=answering)
     return new_state, probs.get(new_state.language, 0.0)
 
 
@@ -225,24 +103,48 @@ def _merge_facts(facts: dict[str, list[str]], found: dict[str, list[str]]) -> di
     return {kind: values for kind, values in merged.items() if values}
 
 
-def _settle_yes_no(t: _Turn, inbound: Inbound) -> bool:
-    """Handle the answer to a pending yes/no question; False when it is not one."""
-    answer = yes_or_no(inbound, t.ctx.phrases)
-    if answer is None:
-        t.state = t.state.evolve(awaiting=None)
-        return False
-    asked = t.state.awaiting
-    t.state = t.state.evolve(awaiting=None)
+class _Message:
+    """One message as every waiting state sees it."""
+
+    def __init__(
+        self, inbound: Inbound, entities: dict[str, list[str]], prediction: Prediction | None
+    ) -> None:
+        self.inbound = inbound
+        self.entities = entities
+        self.prediction = prediction
+
+    def new_request(self) -> bool:
+        """Reads as a request of its own ("and how do I set up my phone?")."""
+        p = self.prediction
+        if p is None or self.inbound.value is not None:
+            return False
+        if p.intent in ("human_agent", "ticket_status") and p.intent_confidence >= 0.6:
+            return True
+        long_enough = len(words(self.inbound.text)) >= _NEW_REQUEST_MIN_WORDS
+        return long_enough and p.intent in ACTIONABLE and p.intent_confidence >= 0.5
+
+
+def _asked(t: TurnBuilder, name: str) -> int:
+    return int(t.state.asked.get(name, 0))
+
+
+def _count_ask(t: TurnBuilder, name: str) -> None:
+    t.state = t.state.evolve(asked={**t.state.asked, name: _asked(t, name) + 1})
+
+
+def _offer_answer(t: TurnBuilder, asked: str, answer: str) -> None:
+    """Yes or no to one of the offers outside the form."""
+    inbound = t.inbound
+    t.state = t.state.evolve(awaiting=None, pending_ask=None)
     if asked == "solved" and answer == "yes":
         t.intent = "thanks"
         t.say("solved_yes")
-        t.state = t.state.evolve(misses=0)
+        t.state = t.state.evolve(misses=0, asked={})
         t.next_request()
     elif asked == "solved":
         t.intent = "problem"
         t.say("solved_no")
-        t.say("offer_ticket", ask=t.yes_no("open_ticket"))
-        t.state = t.state.evolve(awaiting="open_ticket")
+        _offer_ticket(t)
     elif asked == "use_open_ticket" and answer == "yes" and t.state.offered_ticket:
         t.actions.append(AttachToTicket(t.state.offered_ticket))
         t.say("ticket_attached", ticket=t.state.offered_ticket)
@@ -263,24 +165,125 @@ def _settle_yes_no(t: _Turn, inbound: Inbound) -> bool:
         offer_or_start_form(t, inbound)
     else:
         t.say("ticket_declined")
+        t.state = t.state.evolve(asked={})
         t.next_request()
+
+
+def _offer_ticket(t: TurnBuilder) -> None:
+    _count_ask(t, "open_ticket")
+    t.say("offer_ticket", ask=t.yes_no("open_ticket"))
+    t.state = t.state.evolve(awaiting="open_ticket")
+
+
+def _on_offer(t: TurnBuilder, m: _Message) -> bool:
+    """An answer to "did this help?", "shall I open a ticket?" and the like."""
+    asked = t.state.awaiting or ""
+    reading: Reading = t.ctx.understander.answers.yes_no(
+        m.inbound.text, m.inbound.value, _OFFERS[asked]
+    )
+    if reading.act == "answer" and reading.value:
+        _offer_answer(t, asked, reading.value)
+        return True
+    if reading.act == "human":
+        t.intent = "human_agent"
+        t.say("form_human")
+        t.state = t.state.evolve(awaiting=None)
+        handoff_now(t, m.inbound)
+        return True
+    if reading.act == "cancel":
+        t.say("ticket_cancelled")
+        t.state = t.state.evolve(awaiting=None, pending_ask=None, asked={})
+        return True
+    if reading.act == "unclear" and m.new_request():
+        t.state = t.state.evolve(awaiting=None)
+        return False
+    if reading.act == "dont_know" or _asked(t, asked) >= MAX_ASKS:
+        _offer_answer(t, asked, _OFFER_DEFAULT[asked])
+        return True
+    # Once more, saying why: "I couldn't tell whether that means yes or no".
+    _count_ask(t, asked)
+    phrases = t.ctx.phrases
+    again = phrases.say(t.lang, "form_again_yes_no")
+    question = phrases.say(t.lang, _OFFER_QUESTION[asked], company=t.ctx.company_name)
+    t.say_text(f"{again} {question}", t.yes_no(asked))
     return True
 
 
-def _service_choice(inbound: Inbound, ctx: EngineContext, lang: str) -> str | None:
-    if inbound.value in ctx.understander.classifier.services:
-        return inbound.value
-    return ctx.phrases.service_named(inbound.text, lang)
+_OFFER_QUESTION = {
+    "solved": "ask_solved",
+    "open_ticket": "offer_ticket",
+    "use_open_ticket": "offer_ticket",
+    "diag_explained": "diag_explains",
+}
+
+
+def _on_service(t: TurnBuilder, m: _Message) -> bool:
+    """The answer to "which service is this about?"."""
+    ctx = t.ctx
+    inbound = m.inbound
+    service = (
+        inbound.value
+        if inbound.value in ctx.understander.classifier.services
+        else ctx.phrases.service_named(inbound.text, t.lang)
+    )
+    p = m.prediction
+    if service is None and p is not None and p.service_confidence >= ctx.service_threshold:
+        service = p.service
+    query = t.state.query or ""
+    t.state = t.state.evolve(awaiting=None, pending_ask=None)
+    if service is None:
+        return False
+    # Search again for the original question, now within the chosen service.
+    original = ctx.understander.predict(query)
+    t.intent = original.intent
+    t.answer_query(query, original, service=service)
+    return True
+
+
+def _on_human_topic(t: TurnBuilder, m: _Message) -> bool:
+    """What a request for a person is about: one answer, then the handoff."""
+    t.state = t.state.evolve(awaiting=None, pending_ask=None)
+    escape = t.ctx.understander.answers.escape(m.inbound.text)
+    if escape is not None and escape.act == "cancel":
+        t.say("ticket_cancelled")
+        return True
+    t.intent = "human_agent"
+    topic = m.inbound.text if escape is None else (t.state.query or "")
+    if m.prediction is not None and m.prediction.service and not t.state.service:
+        t.state = t.state.evolve(service=m.prediction.service)
+    t.say("form_human")
+    handoff_now(t, m.inbound, topic)
+    return True
+
+
+def _on_form(t: TurnBuilder, m: _Message) -> bool:
+    handle_form(t, m.inbound, m.entities, m.prediction)
+    return True
+
+
+_WAITING: dict[str, Callable[[TurnBuilder, _Message], bool]] = {
+    "form": _on_form,
+    "solved": _on_offer,
+    "open_ticket": _on_offer,
+    "use_open_ticket": _on_offer,
+    "diag_explained": _on_offer,
+    "service": _on_service,
+    "human_topic": _on_human_topic,
+}
+
+
+def _waiting_for(state: ConversationState) -> str | None:
+    return "form" if state.form is not None else state.awaiting
 
 
 def turn(state: ConversationState, inbound: Inbound, ctx: EngineContext) -> Turn:
     """Answer one customer message."""
     state, lang_confidence = _update_language(state, inbound, ctx)
     state = state.evolve(processed_seq=max(state.processed_seq, inbound.seq))
-    entities = ctx.understander.entities(inbound.text, state.language, inbound.at)
+    local = inbound.at.astimezone(ctx.hours.timezone)
+    entities = ctx.understander.entities(inbound.text, state.language, local)
     state = state.evolve(facts=_merge_facts(state.facts, entities))
-    t = _Turn(ctx, state)
-    t.inbound = inbound
+    t = TurnBuilder(ctx, state, inbound)
     prediction = ctx.understander.predict(inbound.text) if inbound.text else None
     requests: tuple[str, ...] = ()
 
@@ -299,42 +302,33 @@ def turn(state: ConversationState, inbound: Inbound, ctx: EngineContext) -> Turn
     if inbound.diagnosis is not None:
         diagnosis_done(t, inbound.diagnosis, inbound)
         return done()
+    if inbound.value is not None and inbound.ask_id and inbound.ask_id != t.state.pending_ask:
+        # A button under an earlier, settled question: it answers nothing now.
+        t.say("stale_button")
+        return done()
     if REDACTED in inbound.text:
         t.say("redacted_warning")
     if ctx.phrases.contains(inbound.text, "urgent"):
         t.state = t.state.evolve(urgent=True)
-    if t.state.form is not None:
-        if (
-            prediction is not None
-            and prediction.intent == "human_agent"
-            and (prediction.intent_confidence >= 0.8)
-        ):
-            t.intent = "human_agent"
-            t.say("form_human")
-            create_ticket(t, dict(t.state.form), inbound)
-            return done()
-        handle_form(t, inbound, entities, prediction)
+    message = _Message(inbound, entities, prediction)
+    waiting = _waiting_for(t.state)
+    handler = _WAITING.get(waiting or "")
+    if handler is not None and handler(t, message):
         return done()
-    if t.state.awaiting in (
-        "solved",
-        "open_ticket",
-        "use_open_ticket",
-        "diag_explained",
-    ) and _settle_yes_no(t, inbound):
-        return done()
-    if t.state.awaiting == "service":
-        service = _service_choice(inbound, ctx, t.lang)
-        query = t.state.query or ""
+    if t.state.awaiting is not None:
         t.state = t.state.evolve(awaiting=None)
-        if service is not None:
-            # Search again for the original question, now within the chosen service.
-            original = ctx.understander.predict(query)
-            t.intent = original.intent
-            t.answer_query(query, original, service=service)
-            return done()
-    if prediction is None or (inbound.value in ("yes", "no") and t.state.awaiting is None):
+    if prediction is None or inbound.value is not None:
         return done()  # a button pressed again after its question was settled
+    requests = _new_request(t, message)
+    return done()
 
+
+def _new_request(t: TurnBuilder, m: _Message) -> tuple[str, ...]:
+    """A message that answers nothing pending: small talk, a person, a ticket, a question."""
+    ctx = t.ctx
+    inbound = m.inbound
+    prediction = m.prediction
+    assert prediction is not None
     t.intent = prediction.intent
     confident = prediction.intent_confidence >= ctx.intent_threshold
     short = len(words(inbound.text)) <= _SMALL_TALK_MAX_WORDS
@@ -343,23 +337,23 @@ def turn(state: ConversationState, inbound: Inbound, ctx: EngineContext) -> Turn
         kind = lexicon_kind or prediction.intent
         t.intent = kind
         t.say(kind)
-        return done()
+        return ()
     if prediction.intent == "human_agent" and confident:
-        t.say("form_human")
-        if prediction.service and not t.state.service:
-            t.state = t.state.evolve(service=prediction.service)
-        handoff_now(t, inbound)
-        return done()
-    if follow_up(t, inbound, entities, prediction.intent == "ticket_status" and confident):
-        return done()
-
+        _wants_a_person(t, prediction)
+        return ()
+    if follow_up(t, inbound, m.entities, prediction.intent == "ticket_status" and confident):
+        return ()
+    escape = ctx.understander.answers.escape(inbound.text) if short else None
+    if escape is not None and escape.act == "cancel":
+        t.say("ticket_cancelled")
+        return ()
     action = ctx.account_actions.match(inbound.text)
     if action is not None and not (inbound.identity and inbound.identity.is_owner):
         # Owner-only: general information and how the owner authorises it, no ticket.
         t.say("account_owner_only")
         if action.article is not None:
             t.article_card(action.article)
-        return done()
+        return ()
     query = ctx.phrases.strip_leading(inbound.text, "greeting")
     if prediction.intent == "out_of_scope" and confident:
         result = ctx.index.search(query)
@@ -367,7 +361,7 @@ def turn(state: ConversationState, inbound: Inbound, ctx: EngineContext) -> Turn
         if result.confidence < 0.8:
             t.say("out_of_scope")
             t.state = t.state.evolve(misses=t.state.misses + 1)
-            return done()
+            return ()
     # The message was classified above; a greeting stripped off makes it another text.
     found = ctx.understander.requests(query, prediction if query == inbound.text else None)
     requests = tuple(r.text for r in found)
@@ -375,11 +369,30 @@ def turn(state: ConversationState, inbound: Inbound, ctx: EngineContext) -> Turn
         t.state = t.state.evolve(pending_requests=requests[1:])
         query = found[0].text
         prediction = ctx.understander.predict(query)
+    t.state = t.state.evolve(asked={})
     t.answer_query(query, prediction)
-    return done()
+    return requests
 
 
-def offer_or_start_form(t: _Turn, inbound: Inbound) -> None:
+def _wants_a_person(t: TurnBuilder, prediction: Prediction) -> None:
+    """ "I want a human": hand off with what the conversation says, or ask once what it
+    is about, so the ticket has a title an agent can act on."""
+    t.intent = "human_agent"
+    named = prediction.service_ranking[0] if prediction.service_ranking else None
+    if named is not None and named[1] >= _TOPIC_SERVICE and not t.state.service:
+        # "I want a person about my website": the request says what it is about.
+        t.state = t.state.evolve(service=named[0], query=t.state.query or t.inbound.text)
+    knows = t.state.query or t.state.service or t.state.facts.get("domain")
+    if knows or _asked(t, "human_topic") >= 1:
+        t.say("form_human")
+        handoff_now(t, t.inbound)
+        return
+    _count_ask(t, "human_topic")
+    t.say("human_topic", ask=t.ask("human_topic", "text"))
+    t.state = t.state.evolve(awaiting="human_topic")
+
+
+def offer_or_start_form(t: TurnBuilder, inbound: Inbound) -> None:
     """Open a ticket, unless the customer has an open one about the same service."""
     service = t.state.service
     for ticket in inbound.tickets:
@@ -398,19 +411,24 @@ def offer_or_start_form(t: _Turn, inbound: Inbound) -> None:
 
 
 def follow_up(
-    t: _Turn, inbound: Inbound, entities: dict[str, list[str]], asks_status: bool
+    t: TurnBuilder, inbound: Inbound, entities: dict[str, list[str]], asks_status: bool
 ) -> bool:
-    """A ticket number in the message: its status, or the message added to it."""
+    """A ticket number in the message: its status, or the message added to it. A status
+    question without a number is about the customer's latest ticket."""
     numbers = entities.get("ticket") or []
     mine = {ticket.number: ticket for ticket in inbound.tickets}
     if not numbers:
-        if asks_status and inbound.tickets:
-            latest = inbound.tickets[0]
-            status = t.ctx.phrases.status_name(t.lang, latest.status)
-            t.intent = "ticket_status"
-            t.say("ticket_status", ticket=latest.number, title=latest.title, status=status)
+        if not asks_status:
+            return False
+        t.intent = "ticket_status"
+        if not inbound.tickets:
+            t.say("ticket_status_none", example=f"{t.ctx.understander.ticket_prefix}-104233")
             return True
-        return False
+        open_ones = [k for k in inbound.tickets if k.status != "closed"]
+        latest = (open_ones or list(inbound.tickets))[0]
+        status = t.ctx.phrases.status_name(t.lang, latest.status)
+        t.say("ticket_status", ticket=latest.number, title=latest.title, status=status)
+        return True
     number = numbers[0]
     t.intent = "ticket_status"
     ticket = mine.get(number)

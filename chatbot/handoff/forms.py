@@ -17,12 +17,13 @@ import yaml
 
 from chatbot.identity import Identity
 from chatbot.intents.entities import extract_entities
-from chatbot.text_normalise import contains_phrase, fold, words
+from chatbot.text_normalise import words
 
-__all__ = ["Field", "FormStep", "TicketForms", "parse_answer"]
+__all__ = ["Field", "FormStep", "Sense", "TicketForms", "parse_answer", "prefill"]
 
 FieldKind = Literal["text", "choice", "yes_no"]
-Validation = Literal["domain", "email", "ip", "url", "time", "any"]
+Validation = Literal["domain", "email", "ip", "url", "time", "account", "any"]
+Sense = Literal["works", "agree", "offer"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,9 @@ class Field:
     hint: Mapping[str, str]
     label: Mapping[str, str]
     options: tuple[Option, ...] = ()
+    #: How a yes/no question reads "it works": ``works`` ("does it work in webmail?")
+    #: or ``agree`` ("may we change settings?").
+    sense: Sense = "agree"
 
     def text(self, part: Mapping[str, str], lang: str) -> str:
         return part.get(lang) or part.get("en") or self.name
@@ -97,6 +101,7 @@ class TicketForms:
                 hint=_texts(raw.get("hint")),
                 label=_texts(raw.get("label")),
                 options=options,
+                sense=raw.get("sense", "agree"),
             )
         forms = {
             str(service): tuple(
@@ -119,52 +124,26 @@ class TicketForms:
         return next((s for s in self.form(service) if s.field == field), None)
 
 
-def choose_option(field: Field, text: str, lang: str) -> str | None:
-    """The option a free answer names ("only outgoing", "samo odlazna"), if exactly one."""
-    tokens = words(text)
-    if not tokens:
-        return None
-    chosen = set()
-    for option in field.options:
-        if fold(text).strip() in {fold(v) for v in (option.value, *option.labels.values())}:
-            return option.value
-        for option_lang in dict.fromkeys((lang, "en")):
-            if any(
-                contains_phrase(tokens, p, whole_below=4)
-                for p in option.words.get(option_lang, ())
-                if p
-            ):
-                chosen.add(option.value)
-    if len(chosen) > 1 and "both" in chosen:  # "neither sends nor receives"
-        return "both"
-    return chosen.pop() if len(chosen) == 1 else None
-
-
+_ACCOUNT_NUMBER = re.compile(r"(?<![\w.-])\d{4,12}(?![\w.-])")
 _URL = re.compile(r"^(https?://)?[^\s/]+\.[^\s/]+(/\S*)?$", re.IGNORECASE)
 
 
-def parse_answer(
-    field: Field, text: str, value: str | None, lang: str, times: list[str], yes_no: str | None
-) -> str | None:
-    """The field's value from an answer, or ``None`` when the answer does not fit.
-
-    ``times`` are the time expressions already read out of ``text``; ``yes_no`` is the
-    answer's reading as yes or no, if it is one.
-    """
-    if field.kind == "yes_no":
-        return yes_no
-    if field.kind == "choice":
-        if value is not None and any(o.value == value for o in field.options):
-            return value
-        return choose_option(field, text, lang)
+def parse_answer(field: Field, text: str, entities: Mapping[str, list[str]]) -> str | None:
+    """A free-text field's value from an answer, or ``None`` when the answer does not fit
+    the field's type. ``entities`` are what was read out of ``text`` (``time`` already
+    resolved against the clock)."""
     text = text.strip()
     if not text:
         return None
     found = extract_entities(text)
     if field.validate == "domain":
-        return found["domain"][0] if found["domain"] else None
+        if found["domain"]:
+            return found["domain"][-1]
+        # "it's info@kafebar.no": the address names the domain.
+        emails = found["email"]
+        return emails[-1].rsplit("@", 1)[1] if emails else None
     if field.validate == "email":
-        return found["email"][0] if found["email"] else None
+        return found["email"][-1] if found["email"] else None
     if field.validate == "ip":
         for token in re.split(r"[\s,;]+", text):
             try:
@@ -175,9 +154,18 @@ def parse_answer(
     if field.validate == "url":
         if found["url"]:
             return found["url"][0]
+        if found["domain"]:
+            return found["domain"][0]
         return text if _URL.match(text) else None
+    if field.validate == "account":
+        # "Our customer number is 20471835, it's on the invoice": the number, or the login.
+        numbers: list[str] = _ACCOUNT_NUMBER.findall(text)
+        if numbers:
+            return numbers[-1]
+        return found["email"][-1] if found["email"] else text
     if field.validate == "time":
-        return times[0] if times else (text if len(words(text)) >= 1 else None)
+        times = entities.get("time") or []
+        return times[0] if times else None
     return text
 
 
@@ -197,8 +185,9 @@ def prefill(
     }
     values: dict[str, str] = {}
     for kind, field in mapping.items():
-        if facts.get(kind) and field in fields:
-            values[field] = facts[kind][0]
+        found = [v for v in facts.get(kind, []) if not (kind == "mail_client" and v == "Webmail")]
+        if found and field in fields:
+            values[field] = found[0]
     codes = facts.get("error_code")
     if codes and "error_message" in fields:
         values["error_message"] = " ".join(codes)

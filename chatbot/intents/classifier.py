@@ -24,7 +24,15 @@ from sklearn.linear_model import LogisticRegression
 
 from chatbot.text_normalise import fold, words
 
-__all__ = ["INTENTS", "SERVICES", "IntentClassifier", "Prediction", "TrainingSet", "load_training"]
+__all__ = [
+    "INTENTS",
+    "SERVICES",
+    "IntentClassifier",
+    "Prediction",
+    "TextFeatures",
+    "TrainingSet",
+    "load_training",
+]
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +60,7 @@ SERVICES = (
     "cloud_server",
     "none",
 )
-_CACHE_VERSION = "3"
+_CACHE_VERSION = "4"
 #: Intents that concern no service ("thanks" is about nothing we host), with the intent
 #: confidence above which the service prediction is dropped.
 _NO_SERVICE = {"greeting": 0.5, "thanks": 0.5, "goodbye": 0.5, "out_of_scope": 0.8}
@@ -119,7 +127,9 @@ def _analyse_words(text: str) -> list[str]:
     return list(_word_features(text))
 
 
-class _Features:
+class TextFeatures:
+    """Word (with 5-letter stems and bigrams) and character n-gram TF-IDF of folded text."""
+
     def __init__(self) -> None:
         self.word = TfidfVectorizer(analyzer=_analyse_words, sublinear_tf=True, min_df=1)
         self.char = TfidfVectorizer(
@@ -138,7 +148,7 @@ class _Features:
 class IntentClassifier:
     def __init__(self, intents: TrainingSet, services: TrainingSet, c: float = 20.0) -> None:
         # One vocabulary for both models: a message is vectorised once per prediction.
-        self._features = _Features()
+        self._features = TextFeatures()
         matrix = self._features.fit_transform([*intents.texts, *services.texts])
         split = len(intents.texts)
         self._intent_model = LogisticRegression(C=c, max_iter=3000)

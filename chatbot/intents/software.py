@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["mail_clients", "operating_systems"]
+__all__ = ["mail_clients", "operating_systems", "without_technical_words"]
 
 _CLIENTS = (
     ("Outlook", r"outlook|ms\s*mail"),
@@ -40,3 +40,16 @@ def mail_clients(text: str) -> list[str]:
 
 def operating_systems(text: str) -> list[str]:
     return _find(text, _SYSTEMS)
+
+
+_TECHNICAL = re.compile(
+    "|".join(rf"(?<!\w)(?:{pattern})" for _, pattern in _CLIENTS + _SYSTEMS), re.IGNORECASE
+)
+#: Tokens with digits or code-like punctuation: "10:llä", "0x800ccc0e", "/var/www", "5.7.1".
+_CODE_LIKE = re.compile(r"\S*[\d/\\_@#<>=]\S*")
+
+
+def without_technical_words(text: str) -> str:
+    """``text`` without product names, error codes and paths: "Outlook Windows 10:llä"
+    says nothing about the language the customer writes in."""
+    return " ".join(_CODE_LIKE.sub(" ", _TECHNICAL.sub(" ", text)).split())

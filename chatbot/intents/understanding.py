@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from chatbot.intents.answers import AnswerReader
 from chatbot.intents.classifier import IntentClassifier, Prediction, TrainingSet
 from chatbot.intents.entities import extract_entities
 from chatbot.intents.requests import Request, RequestSplitter
@@ -20,6 +21,7 @@ class Understander:
     classifier: IntentClassifier
     splitter: RequestSplitter
     times: TimeReader
+    answers: AnswerReader
     ticket_prefix: str = "HS"
 
     @classmethod
@@ -39,6 +41,7 @@ class Understander:
             classifier=classifier,
             splitter=RequestSplitter.load(content_dir / "entities"),
             times=TimeReader.load(content_dir / "entities"),
+            answers=AnswerReader.load(content_dir / "answers"),
             ticket_prefix=ticket_prefix,
         )
 
@@ -49,9 +52,12 @@ class Understander:
         """``text`` as separate requests; ``whole`` saves classifying all of it again."""
         return self.splitter.split(text, self.classifier, whole)
 
-    def entities(self, text: str, lang: str, now: datetime | None) -> dict[str, list[str]]:
+    def entities(self, text: str, lang: str, now: datetime) -> dict[str, list[str]]:
+        """``now``: when the customer wrote, in the company's time zone ("this morning")."""
         found = extract_entities(text, self.ticket_prefix)
-        found["time"] = self.times.read(text, lang, now) if now is not None else []
+        moment, said = self.times.read_said(text, lang, now)
+        found["time"] = [moment] if moment else []
+        found["time_said"] = [said] if moment and said else []
         found["mail_client"] = mail_clients(text)
         found["os"] = operating_systems(text)
         return found

@@ -171,6 +171,8 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         text, redacted = redact(message.text)
         value, value_redacted = redact(message.value) if message.value else ("", False)
         extra: dict[str, Any] = {"value": value} if value else {}
+        if value and message.ask_id:
+            extra["ask_id"] = message.ask_id
         if redacted or value_redacted:
             extra["redacted"] = True
         new = NewMessage(

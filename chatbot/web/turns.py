@@ -18,8 +18,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from chatbot.engine import ConversationState, EngineContext, Inbound, turn
-from chatbot.engine.diagnosis_flow import Diagnose
-from chatbot.engine.form_flow import AttachToTicket, CreateTicket
+from chatbot.engine.actions import AttachToTicket, CreateTicket, Diagnose
 from chatbot.engine.messages import DiagnosisNote
 from chatbot.engine.turn import Turn
 from chatbot.errors import ChatbotError
@@ -166,10 +165,12 @@ class TurnRunner:
     ) -> None:
         for message in pending:
             value = message.data.get("value")
+            ask_id = message.data.get("ask_id")
             tickets = await self._store.tickets_for_visitor(conversation.visitor_id)
             inbound = Inbound(
                 text=message.text,
                 value=value if isinstance(value, str) else None,
+                ask_id=ask_id if isinstance(ask_id, str) else None,
                 seq=message.seq,
                 locale=locale,
                 at=datetime.fromtimestamp(message.at, UTC),

@@ -27,6 +27,8 @@ def reply_data(reply: Reply) -> dict[str, Any]:
         ]
     if reply.ask is not None:
         ask: dict[str, Any] = {"field": reply.ask.field, "kind": reply.ask.kind}
+        if reply.ask.id:
+            ask["id"] = reply.ask.id
         if reply.ask.options:
             ask["options"] = [{"value": o.value, "label": o.label} for o in reply.ask.options]
         data["ask"] = ask

@@ -1,0 +1,178 @@
+"""The scratchpad of one turn: what the bot says, asks and wants done, and the new state.
+
+Every dialogue step (``form_flow``, ``diagnosis_flow``, ``turn``) writes through one
+:class:`TurnBuilder`; nothing here decides what to say next.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from chatbot.engine.actions import Action, CreateTicket
+from chatbot.engine.context import EngineContext
+from chatbot.engine.messages import ArticleRef, Ask, AskKind, Inbound, Option, Reply
+from chatbot.engine.state import ConversationState
+from chatbot.handoff.incidents import affecting
+from chatbot.handoff.tickets import TicketDraft
+from chatbot.intents.classifier import Prediction
+from chatbot.intents.entities import without_entities
+from chatbot.kb_search import SearchResult
+from chatbot.text_normalise import words
+
+__all__ = ["ACTIONABLE", "TurnBuilder"]
+
+ACTIONABLE = ("question", "problem")
+
+
+class TurnBuilder:
+    """Replies, actions and state of the turn being built."""
+
+    def __init__(self, ctx: EngineContext, state: ConversationState, inbound: Inbound) -> None:
+        self.ctx = ctx
+        self.state = state
+        self.inbound = inbound
+        self.replies: list[Reply] = []
+        self.intent: str | None = None
+        self.search: SearchResult | None = None
+        self.answered: str | None = None
+        self.actions: list[Action] = []
+
+    @property
+    def lang(self) -> str:
+        return self.state.language
+
+    @property
+    def now(self) -> datetime:
+        """When the customer wrote, in the company's time zone."""
+        return self.inbound.at.astimezone(self.ctx.hours.timezone)
+
+    def when(self, moment: datetime, *, date_only: bool = False) -> str:
+        """A moment as the customer reads it: their language's format, the company's zone."""
+        local = moment.astimezone(self.ctx.hours.timezone)
+        return self.ctx.phrases.format_time(self.lang, local, date_only=date_only)
+
+    def say(self, key: str, ask: Ask | None = None, **values: str) -> None:
+        values.setdefault("company", self.ctx.company_name)
+        text = self.ctx.phrases.say(self.lang, key, **values)
+        self.replies.append(Reply(text=text, lang=self.lang, ask=ask))
+
+    def say_text(self, text: str, ask: Ask | None = None) -> None:
+        self.replies.append(Reply(text=text, lang=self.lang, ask=ask))
+
+    def ask(self, field_name: str, kind: AskKind, options: tuple[Option, ...] = ()) -> Ask:
+        """A question with an id of its own: a button answers the ask it was drawn under."""
+        number = self.state.asks_made + 1
+        ask = Ask(field=field_name, kind=kind, options=options, id=f"{field_name}.{number}")
+        self.state = self.state.evolve(asks_made=number, pending_ask=ask.id)
+        return ask
+
+    def yes_no(self, field_name: str) -> Ask:
+        label = self.ctx.phrases.label
+        options = (Option("yes", label(self.lang, "yes")), Option("no", label(self.lang, "no")))
+        return self.ask(field_name, "yes_no", options)
+
+    def article_card(self, article_id: str, snippet: str | None = None) -> bool:
+        """Show one article in the conversation language (or English, saying so)."""
+        ctx = self.ctx
+        article = ctx.index.kb.translation(article_id, self.lang, ctx.fallback_language)
+        if article is None:
+            return False
+        if article.lang != self.lang:
+            self.say("article_in_english", language=ctx.phrases.language_name(self.lang))
+        intro = ctx.phrases.say(self.lang, "article_intro")
+        summary = snippet or article.summary
+        ref = ArticleRef(article.id, article.lang, article.title, summary, article.url)
+        text = f"{intro}\n\n{article.title}\n{summary}"
+        self.replies.append(Reply(text=text, lang=self.lang, articles=(ref,)))
+        self.answered = article_id
+        return True
+
+    def answer_article(self, article_id: str, query: str) -> bool:
+        if not self.article_card(article_id):
+            return False
+        self.say("ask_solved", ask=self.yes_no("solved"))
+        self.state = self.state.evolve(
+            awaiting="solved", article_id=article_id, query=query, misses=0
+        )
+        return True
+
+    def answer_query(
+        self, query: str, prediction: Prediction, *, service: str | None = None
+    ) -> None:
+        """Search the knowledge base; answer, ask which service, or offer a ticket."""
+        ctx = self.ctx
+        self.state = self.state.evolve(service=service or prediction.service or self.state.service)
+        if prediction.intent == "problem" and self.incident_first(query):
+            return
+        # Addresses and domain names are facts, not search words: "ana", "hr"...
+        result = ctx.index.search(without_entities(query) or query, service=service)
+        self.search = result
+        top = result.top
+        unsure_service = service is None and (
+            prediction.service is None or prediction.service_confidence < ctx.service_threshold
+        )
+        # "it does not work": with no service named, even a likely article is a guess.
+        needed = ctx.sure_threshold if unsure_service else ctx.answer_threshold
+        confident = top is not None and result.confidence >= needed
+        if confident and top is not None and self.answer_article(top.article_id, query):
+            return
+        if unsure_service and prediction.intent in ACTIONABLE:
+            choices = [name for name, _ in prediction.service_ranking[:3]]
+            labels = [Option(name, ctx.phrases.service_label(self.lang, name)) for name in choices]
+            self.say("clarify_service", ask=self.ask("service", "choice", tuple(labels)))
+            self.state = self.state.evolve(awaiting="service", query=query)
+            return
+        misses = self.state.misses + 1
+        if result.confidence < ctx.related_threshold and prediction.intent not in ACTIONABLE:
+            self.say("rephrase" if len(words(query)) <= 2 else "out_of_scope")
+            self.state = self.state.evolve(misses=misses)
+            return
+        self.say("no_article")
+        self.say("offer_ticket", ask=self.yes_no("open_ticket"))
+        self.state = self.state.evolve(awaiting="open_ticket", query=query, misses=misses)
+
+    def incident_first(self, query: str) -> bool:
+        """A problem that a known outage explains: say so first. When the customer is
+        certainly affected, their report becomes a ticket linked to the incident (no queue,
+        no form) and True ends the turn."""
+        inbound = self.inbound
+        if not inbound.incidents:
+            return False
+        known = [*self.state.facts.get("domain", [])]
+        if inbound.identity is not None:
+            known += inbound.identity.domains
+        match = affecting(inbound.incidents, self.state.service, known)
+        if match is None or self.state.incident == match.incident.id:
+            return False
+        incident = match.incident
+        self.say(
+            "incident_notice",
+            message=incident.message(self.lang, self.ctx.fallback_language),
+            since=self.when(incident.started_at),
+        )
+        self.state = self.state.evolve(incident=incident.id)
+        if not match.certain:
+            return False  # it may be something else: answer the question too
+        service = incident.service
+        values = {"domain": known[0]} if known else {}
+        values["description"] = query
+        draft = TicketDraft(
+            service=service,
+            title=self.ctx.titles.title(service, values),
+            language=self.lang,
+            priority="normal",
+            fields=values,
+            description=query,
+        )
+        self.actions.append(CreateTicket(draft, incident=incident.id))
+        self.say("incident_linked")
+        return True
+
+    def next_request(self) -> None:
+        """After one request is settled, take up the next one from the same message."""
+        if not self.state.pending_requests:
+            return
+        text, *rest = self.state.pending_requests
+        self.state = self.state.evolve(pending_requests=tuple(rest))
+        self.say("next_request", text=text)
+        self.answer_query(text, self.ctx.understander.predict(text))

@@ -1,0 +1,282 @@
+"""What an answer to the bot's question means: yes, no, don't know, stop, a person, one of
+the offered choices. Pure, and one layer below the engine: every dialogue state asks the
+same :class:`AnswerReader` the same way, never a word list of its own.
+
+Two parts, each measured in ``benchmarks/answers.py``:
+
+* an *act* model, a logistic regression over word and character n-grams trained on
+  natural answers in six languages (``data/answers/<lang>.yml``: ``acts``). It reads
+  whole sentences ("no, same on my phone with mobile data", "ei toimi sielläkään") as one
+  of ``yes``, ``no``, ``works``, ``broken``, ``dont_know``, ``cancel``, ``human`` or
+  ``other``. What ``works`` and ``broken`` mean depends on the question (its *sense*):
+  "it works in webmail" answers "does it work in webmail?" with yes, but "shall I open a
+  ticket?" with no.
+* a *choice* reader: the options the answer names, clause by clause, with the scope of
+  "only", "fine" and negation ("only sending, receiving is fine" -> outgoing, "neither
+  works" -> both), backed by a per-field model trained on example answers (``choices``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import yaml
+from sklearn.linear_model import LogisticRegression
+
+from chatbot.handoff.forms import Field
+from chatbot.intents.classifier import TextFeatures
+from chatbot.text_normalise import contains_phrase, fold, words
+
+__all__ = ["ACTS", "Act", "AnswerReader", "Reading", "Sense"]
+
+log = logging.getLogger(__name__)
+
+ACTS = ("yes", "no", "works", "broken", "dont_know", "cancel", "human", "other")
+#: How a yes/no question reads "it works" and "it is still broken".
+Sense = Literal["works", "agree", "offer"]
+Act = Literal["answer", "dont_know", "cancel", "human", "unclear"]
+
+_SENSES: Mapping[str, Mapping[str, str]] = {
+    # "Does it work in webmail?" "Did this solve your problem?"
+    "works": {"yes": "yes", "works": "yes", "no": "no", "broken": "no"},
+    # "May we change settings?" "Is everything correct?"
+    "agree": {"yes": "yes", "no": "no"},
+    # "Shall I open a ticket?": still broken means yes, it works now means no.
+    "offer": {"yes": "yes", "no": "no", "broken": "yes", "works": "no"},
+}
+#: Below this probability the act model's best guess is no answer at all.
+_ACT_MIN = 0.42
+#: An escape ("stop", "a person please", "no idea") inside a free-text answer must be
+#: this sure, and the answer short: "Outlook stopped working" is an answer.
+_ESCAPE_MIN = 0.6
+_ESCAPE_MAX_WORDS = 12
+_CHOICE_MIN = 0.5
+_CLAUSE_SPLIT = re.compile(r"[,.;:!?()\n]+|\s[-–—]\s")
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One answer, read: what the customer did, the value if they answered."""
+
+    act: Act
+    value: str | None = None
+    confidence: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Cues:
+    """Words that scope a choice: "only", "works fine", negation, clause joints."""
+
+    only: tuple[tuple[str, ...], ...] = ()
+    fine: tuple[tuple[str, ...], ...] = ()
+    negation: tuple[tuple[str, ...], ...] = ()
+    joints: tuple[tuple[str, ...], ...] = ()
+    neither: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass(slots=True)
+class _Training:
+    acts: tuple[list[str], list[str]] = field(default_factory=lambda: ([], []))
+    choices: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)
+    cues: dict[str, _Cues] = field(default_factory=dict)
+
+
+def _phrases(items: Sequence[object] | None) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(words(str(item))) for item in items or () if words(str(item)))
+
+
+def _load(folder: Path) -> tuple[_Training, str]:
+    training = _Training()
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.yml")):
+        raw = path.read_bytes()
+        digest.update(path.name.encode() + b"\0" + raw)
+        data = yaml.safe_load(raw.decode("utf-8")) or {}
+        lang = str(data.get("lang", path.stem))
+        for label, examples in (data.get("acts") or {}).items():
+            if str(label) not in ACTS:
+                log.warning("%s: unknown answer act %r ignored", path, label)
+                continue
+            for example in examples or []:
+                training.acts[0].append(str(example))
+                training.acts[1].append(str(label))
+        for field_name, options in (data.get("choices") or {}).items():
+            texts, labels = training.choices.setdefault(str(field_name), ([], []))
+            for option, examples in (options or {}).items():
+                for example in examples or []:
+                    texts.append(str(example))
+                    labels.append(str(option))
+        cues = data.get("cues") or {}
+        training.cues[lang] = _Cues(
+            only=_phrases(cues.get("only")),
+            fine=_phrases(cues.get("fine")),
+            negation=_phrases(cues.get("negation")),
+            joints=_phrases(cues.get("joints")),
+            neither=_phrases(cues.get("neither")),
+        )
+    return training, digest.hexdigest()[:16]
+
+
+class _Model:
+    """One logistic regression over word and character n-grams."""
+
+    def __init__(self, texts: Sequence[str], labels: Sequence[str], c: float = 10.0) -> None:
+        self.features = TextFeatures()
+        matrix = self.features.fit_transform(list(texts))
+        self.model = LogisticRegression(C=c, max_iter=3000)
+        self.model.fit(matrix, list(labels))
+        self.labels: tuple[str, ...] = tuple(str(c) for c in self.model.classes_)
+
+    def best(self, text: str) -> tuple[str, float]:
+        probs = self.model.predict_proba(self.features.transform([text]))[0]
+        top = int(np.argmax(probs))
+        return self.labels[top], float(probs[top])
+
+    def probabilities(self, text: str) -> dict[str, float]:
+        probs = self.model.predict_proba(self.features.transform([text]))[0]
+        return {label: float(p) for label, p in zip(self.labels, probs, strict=True)}
+
+
+class AnswerReader:
+    """Reads answers to yes/no, choice and free-text questions in six languages."""
+
+    def __init__(self, training: _Training, version: str = "") -> None:
+        texts, labels = training.acts
+        if len(set(labels)) < 2:
+            raise ValueError("data/answers needs examples of at least two answer acts")
+        self.version = version
+        self._acts = _Model(texts, labels)
+        self._choices = {
+            name: _Model(texts_, labels_)
+            for name, (texts_, labels_) in training.choices.items()
+            if len(set(labels_)) > 1
+        }
+        self._cues = training.cues
+
+    @classmethod
+    def load(cls, folder: Path) -> AnswerReader:
+        training, version = _load(folder)
+        return cls(training, version)
+
+    # -- acts -----------------------------------------------------------------------
+
+    def act(self, text: str) -> tuple[str, float]:
+        """The act model's reading of a whole answer: (act, probability)."""
+        if not words(text):
+            return "other", 1.0
+        return self._acts.best(text)
+
+    def escape(self, text: str) -> Reading | None:
+        """ "Stop", "a person please", "no idea": an answer that leaves the question,
+        whatever was asked; ``None`` for an ordinary answer."""
+        if len(words(text)) > _ESCAPE_MAX_WORDS:
+            return None
+        label, prob = self.act(text)
+        if label in ("cancel", "human", "dont_know") and prob >= _ESCAPE_MIN:
+            return Reading(label, confidence=prob)  # type: ignore[arg-type]
+        return None
+
+    def yes_no(self, text: str, value: str | None, sense: Sense) -> Reading:
+        """Yes, no, don't know, stop or a person, read out of a whole sentence."""
+        if value in ("yes", "no"):
+            return Reading("answer", value, 1.0)
+        label, prob = self.act(text)
+        if prob < _ACT_MIN:
+            return Reading("unclear", confidence=prob)
+        if label in ("cancel", "human", "dont_know"):
+            return Reading(label, confidence=prob)  # type: ignore[arg-type]
+        meaning = _SENSES[sense].get(label)
+        if meaning is None:
+            return Reading("unclear", confidence=prob)
+        return Reading("answer", meaning, prob)
+
+    # -- choices --------------------------------------------------------------------
+
+    def choice(self, spec: Field, text: str, value: str | None, lang: str) -> Reading:
+        """The option a free answer chooses ("only sending, receiving is fine")."""
+        values = [o.value for o in spec.options]
+        if value in values:
+            return Reading("answer", value, 1.0)
+        folded = fold(text).strip(" .!?")
+        for option in spec.options:
+            if folded in {fold(v) for v in (option.value, *option.labels.values())}:
+                return Reading("answer", option.value, 1.0)
+        ruled = self._choice_by_rules(spec, text, lang)
+        if ruled is not None:
+            return Reading("answer", ruled, 0.9)
+        escape = self.escape(text)
+        if escape is not None:
+            return escape
+        model = self._choices.get(spec.name)
+        if model is not None and words(text):
+            chosen, prob = model.best(text)
+            if prob >= _CHOICE_MIN and chosen in values:
+                return Reading("answer", chosen, prob)
+        return Reading("unclear")
+
+    def _choice_by_rules(self, spec: Field, text: str, lang: str) -> str | None:
+        cues = [self._cues[c] for c in dict.fromkeys((lang, "en")) if c in self._cues]
+        named: list[str] = []
+        only: list[str] = []
+        fine: set[str] = set()
+        neither = False
+        for clause in self._clauses(text, cues):
+            tokens = words(clause)
+            here = [
+                option.value
+                for option in spec.options
+                if any(
+                    contains_phrase(tokens, phrase, whole_below=4)
+                    for option_lang in dict.fromkeys((lang, "en"))
+                    for phrase in option.words.get(option_lang, ())
+                    if phrase
+                )
+            ]
+            if any(contains_phrase(tokens, p) for c in cues for p in c.neither):
+                neither = True
+            if not here:
+                continue
+            says_fine = any(contains_phrase(tokens, p) for c in cues for p in c.fine)
+            negated = any(
+                contains_phrase(tokens, p, whole_below=2) for c in cues for p in c.negation
+            )
+            if says_fine and not negated:
+                fine.update(here)
+                continue
+            named.extend(here)
+            if any(contains_phrase(tokens, p) for c in cues for p in c.only):
+                only.extend(here)
+        values = {o.value for o in spec.options}
+        together = "both" if "both" in values else ("all" if "all" in values else None)
+        for pick in (only, named):
+            chosen = list(dict.fromkeys(v for v in pick if v not in fine or v in only))
+            if len(chosen) == 1:
+                return chosen[0]
+            if len(chosen) > 1 and together is not None:
+                return together if together in chosen or len(chosen) >= 2 else None
+        if neither and together is not None:
+            return together
+        leftover = [v for v in values if v not in fine and v != together]
+        if fine and len(leftover) == 1:
+            return leftover[0]  # "receiving works fine" -> the other one
+        return None
+
+    @staticmethod
+    def _clauses(text: str, cues: Sequence[_Cues]) -> list[str]:
+        parts: list[str] = []
+        for chunk in _CLAUSE_SPLIT.split(text):
+            tokens = words(chunk)
+            start = 0
+            for i in range(1, len(tokens)):
+                if any(tokens[i : i + len(j)] == list(j) for c in cues for j in c.joints):
+                    parts.append(" ".join(tokens[start:i]))
+                    start = i
+            parts.append(" ".join(tokens[start:]))
+        return [p for p in parts if p]
