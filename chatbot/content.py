@@ -70,6 +70,21 @@ def service_examples(kb: KnowledgeBase) -> TrainingSet:
     return examples
 
 
+#: Intents whose examples name no service: for the service model they are "none", so
+#: "I want a human" is about nothing yet, not about billing.
+_SERVICE_FREE = ("greeting", "thanks", "goodbye", "human_agent", "about_bot", "how_are_you")
+
+
+def service_free_examples(intents: TrainingSet) -> TrainingSet:
+    examples = TrainingSet([], [], [])
+    for text, label, lang in zip(intents.texts, intents.labels, intents.langs, strict=True):
+        if label in _SERVICE_FREE:
+            examples.texts.append(text)
+            examples.labels.append("none")
+            examples.langs.append(lang)
+    return examples
+
+
 def build_engine_context(settings: Settings) -> EngineContext:
     """Everything the engine reads: phrases, the knowledge base index, language model.
 
@@ -90,7 +105,7 @@ def build_engine_context(settings: Settings) -> EngineContext:
         settings.cache_dir,
         ticket_prefix=settings.ticket_prefix,
         extra_intents=small_talk_examples(phrases),
-        extra_services=service_examples(bundled_kb),
+        extra_services=service_examples(bundled_kb).extend(service_free_examples(intent_examples)),
     )
     log.info(
         "engine ready: %d articles, %d languages, %.2fs",

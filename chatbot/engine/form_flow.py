@@ -360,7 +360,7 @@ def _give_up(t: TurnBuilder, form: dict[str, Any], field: Field, text: str) -> N
     said = " ".join(text.split())
     if not said:
         form["skipped"].append(field.name)
-    elif field.kind == "text":
+    elif field.kind == "text" and field.validate in ("any", "account"):
         form["values"][field.name] = said
     else:
         form["values"][field.name] = UNCLEAR + _clip(said, 20)

@@ -35,6 +35,9 @@ ACTIONABLE = ("question", "problem")
 _SMALL_TALK_MAX_WORDS = 8
 #: A request for a person that names a service this surely is about that service.
 _TOPIC_SERVICE = 0.35
+#: ...or, in a longer message, a service clearly ahead of the others.
+_TOPIC_WORDS = 9
+_TOPIC_HINT = 0.1
 #: A message this long that reads as a new request is one, even while a yes/no waits.
 _NEW_REQUEST_MIN_WORDS = 4
 #: The yes/no questions outside the form, and how each reads "it works".
@@ -81,9 +84,10 @@ def _update_language(
 ) -> tuple[ConversationState, float]:
     if state.language_source == "default" and inbound.locale in ctx.supported_languages:
         state = state.evolve(language=inbound.locale, language_source="locale")
-    # Names, addresses, product names and error codes are not the customer's language.
+    # Names, addresses, product names and error codes are not the customer's language,
+    # and a pressed button's label is ours.
     plain = without_technical_words(without_entities(inbound.text))
-    if not plain:
+    if not plain or inbound.value is not None:
         return state, 0.0
     lexicon: set[str] = set()
     for kind in ("greeting", "thanks", "goodbye", "yes", "no"):
@@ -374,12 +378,24 @@ def _new_request(t: TurnBuilder, m: _Message) -> tuple[str, ...]:
     return requests
 
 
+def _names_a_service(prediction: Prediction, text: str) -> bool:
+    """ "I want a person about my website" names one; "I want a human" does not."""
+    ranking = prediction.service_ranking
+    if not ranking:
+        return False
+    top = ranking[0][1]
+    second = ranking[1][1] if len(ranking) > 1 else 0.0
+    if top >= _TOPIC_SERVICE:
+        return True
+    return len(words(text)) >= _TOPIC_WORDS and top >= _TOPIC_HINT and top >= 2 * second
+
+
 def _wants_a_person(t: TurnBuilder, prediction: Prediction) -> None:
     """ "I want a human": hand off with what the conversation says, or ask once what it
     is about, so the ticket has a title an agent can act on."""
     t.intent = "human_agent"
-    named = prediction.service_ranking[0] if prediction.service_ranking else None
-    if named is not None and named[1] >= _TOPIC_SERVICE and not t.state.service:
+    if _names_a_service(prediction, t.inbound.text) and not t.state.service:
+        named = prediction.service_ranking[0]
         # "I want a person about my website": the request says what it is about.
         t.state = t.state.evolve(service=named[0], query=t.state.query or t.inbound.text)
     knows = t.state.query or t.state.service or t.state.facts.get("domain")

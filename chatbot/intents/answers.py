@@ -153,6 +153,11 @@ class AnswerReader:
             raise ValueError("data/answers needs examples of at least two answer acts")
         self.version = version
         self._acts = _Model(texts, labels)
+        # An answer written exactly like an example means what the example means.
+        seen: dict[str, set[str]] = {}
+        for text, label in zip(texts, labels, strict=True):
+            seen.setdefault(" ".join(words(text)), set()).add(label)
+        self._known = {key: next(iter(v)) for key, v in seen.items() if key and len(v) == 1}
         self._choices = {
             name: _Model(texts_, labels_)
             for name, (texts_, labels_) in training.choices.items()
@@ -169,8 +174,12 @@ class AnswerReader:
 
     def act(self, text: str) -> tuple[str, float]:
         """The act model's reading of a whole answer: (act, probability)."""
-        if not words(text):
+        tokens = words(text)
+        if not tokens:
             return "other", 1.0
+        known = self._known.get(" ".join(tokens))
+        if known is not None:
+            return known, 1.0
         return self._acts.best(text)
 
     def escape(self, text: str) -> Reading | None:

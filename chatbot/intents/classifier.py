@@ -45,6 +45,8 @@ INTENTS = (
     "question",
     "problem",
     "out_of_scope",
+    "about_bot",
+    "how_are_you",
 )
 SERVICES = (
     "email",
@@ -63,7 +65,14 @@ SERVICES = (
 _CACHE_VERSION = "4"
 #: Intents that concern no service ("thanks" is about nothing we host), with the intent
 #: confidence above which the service prediction is dropped.
-_NO_SERVICE = {"greeting": 0.5, "thanks": 0.5, "goodbye": 0.5, "out_of_scope": 0.8}
+_NO_SERVICE = {
+    "greeting": 0.5,
+    "thanks": 0.5,
+    "goodbye": 0.5,
+    "out_of_scope": 0.8,
+    "about_bot": 0.5,
+    "how_are_you": 0.5,
+}
 #: "Give me a human", "any news on HS-104233?" concern a service only when one is named,
 #: which shows as a confident service prediction.
 _SERVICE_IF_NAMED = {"human_agent": 0.6, "ticket_status": 0.6}

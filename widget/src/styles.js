@@ -49,6 +49,7 @@ form button.attach:hover { background: #eef1f5; }
 .choices { display: flex; flex-wrap: wrap; gap: 6px; align-self: flex-start; }
 .choices button { border: 1px solid #1b5fd1; background: #fff; color: #1b5fd1; border-radius: 16px; padding: 5px 12px; cursor: pointer; font-size: 14px; }
 .choices button:hover { background: #eef4ff; }
+.choices.answered button, .choices button:disabled { border-color: #c4c9d2; color: #8a919c; background: #f4f5f7; cursor: default; }
 .typing { font-size: 13px; color: #6b7280; padding: 0 14px 4px; background: #f6f7f9; }
 .typing[hidden] { display: none; }
 .offline { font-size: 13px; background: #fff4e5; color: #7a4b00; padding: 6px 14px; }

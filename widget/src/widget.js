@@ -123,8 +123,16 @@ function scrollDown() {
   log.scrollTop = log.scrollHeight;
 }
 
-function clearChoices() {
-  for (const node of log.querySelectorAll(".choices")) node.remove();
+// Buttons of a question that is answered (or followed by another question) stay visible
+// but can no longer be pressed: a value answers only the ask it was drawn under.
+function settleChoices() {
+  for (const node of log.querySelectorAll(".choices:not(.answered)")) {
+    node.classList.add("answered");
+    for (const button of node.querySelectorAll("button")) {
+      button.disabled = true;
+      button.setAttribute("aria-disabled", "true");
+    }
+  }
 }
 
 function fill(template, values) {
@@ -162,14 +170,16 @@ function renderMessage(message, pending = false) {
     }
     log.append(card);
   }
+  if (message.ask || message.from === "customer") settleChoices();
   if (message.ask && message.ask.options && message.ask.options.length) {
-    clearChoices();
-    const choices = el("div", { class: "choices", role: "group" });
+    const askId = message.ask.id || "";
+    const choices = el("div", { class: "choices", role: "group", "data-ask": askId });
     for (const option of message.ask.options) {
       const button = el("button", { type: "button", "data-value": option.value }, option.label);
       button.addEventListener("click", () => {
-        clearChoices();
-        sendMessage(option.label, option.value);
+        if (button.disabled) return;
+        settleChoices();
+        sendMessage(option.label, option.value, askId);
       });
       choices.append(button);
     }
@@ -305,7 +315,7 @@ function receive(message) {
     state.lang = message.lang;
     applyTexts();
   }
-  if (message.from === "customer") clearChoices();
+  if (message.from === "customer") settleChoices();
   renderMessage(message);
   if (!state.open && message.from !== "customer") {
     state.unread += 1;
@@ -369,9 +379,10 @@ function newId() {
   return "w" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-function sendMessage(text, value) {
+function sendMessage(text, value, askId) {
   const item = { id: newId(), text };
   if (value) item.value = value;
+  if (value && askId) item.ask_id = askId;
   saveOutbox([...outbox(), item]);
   state.seen.add(item.id);
   renderMessage({ id: item.id, from: "customer", text }, true);
