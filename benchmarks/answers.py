@@ -92,7 +92,7 @@ def judge(item: dict[str, Any], got: dict[str, Any]) -> bool:
             return bool(act == answer)
         if answer == "invalid":
             return act in ("asked_again", "dont_know")
-        return act == "value" and str(got["value"]) == answer
+        return bool(act == "value" and str(got["value"]) == answer)
     if "time_from" in want:
         moment = got.get("time")
         if act != "value" or not moment:
