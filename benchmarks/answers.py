@@ -141,9 +141,8 @@ def run_set(ctx: EngineContext, title: str, items: list[dict[str, Any]], show: b
         per_lang[item["lang"]].append(ok)
         per_kind[kind(item, ctx)].append(ok)
         if show and not ok:
-            print(
-                f"  MISS {item['lang']} {item['field']}: {item['text']!r} want {item['expect']} got {got}"
-            )
+            want = item["expect"]
+            print(f"  MISS {item['lang']} {item['field']}: {item['text']!r} want {want} got {got}")
     print(f"\n{title}: {len(items)} answers")
     for lang in [*LANGUAGES]:
         rows = per_lang.get(lang)
@@ -166,9 +165,8 @@ def held_out_acts(folder: Path) -> None:
     training.acts = ([texts[i] for i in train], [labels[i] for i in train])
     reader = AnswerReader(training)
     right = sum(reader.act(texts[i])[0] == labels[i] for i in test)
-    print(
-        f"\nact model, held-out fifth of data/answers: {right / len(test):.3f} ({right}/{len(test)})"
-    )
+    share = right / len(test) if test else 0.0
+    print(f"\nact model, held-out fifth of data/answers: {share:.3f} ({right}/{len(test)})")
 
 
 def main() -> int:
