@@ -110,16 +110,27 @@ class ChatClient:
     async def call(self, event: str, data: Any = None) -> Any:
         return await self.sio.call(event, data, timeout=TIMEOUT)
 
-    async def send(self, text: str = "", *, value: str | None = None, id: str | None = None) -> Any:
+    async def send(
+        self,
+        text: str = "",
+        *,
+        value: str | None = None,
+        id: str | None = None,
+        ask_id: str | None = None,
+    ) -> Any:
         payload: dict[str, Any] = {"id": id or f"m{next(_ids)}", "text": text}
         if value is not None:
             payload["value"] = value
+        if ask_id is not None:
+            payload["ask_id"] = ask_id
         return await self.call("message", payload)
 
-    async def say(self, text: str = "", *, value: str | None = None) -> list[dict[str, Any]]:
+    async def say(
+        self, text: str = "", *, value: str | None = None, ask_id: str | None = None
+    ) -> list[dict[str, Any]]:
         """Send a message and return the bot's replies to it, once the bot has finished."""
         before = len(self.received)
-        ack = await self.send(text, value=value)
+        ack = await self.send(text, value=value, ask_id=ask_id)
         assert ack["ok"], ack
         await asyncio.wait_for(self._turn_done.get(), TIMEOUT)
         return [m for m in self.received[before:] if m["from"] == "bot"]

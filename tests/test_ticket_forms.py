@@ -244,3 +244,64 @@ async def test_an_anonymous_visitor_gets_general_information_on_owner_only_reque
     assert [m["articles"][0]["id"] for m in replies if m.get("articles")] == [article]
     assert not any(m.get("ask") for m in replies)
     assert client.tickets == []
+
+
+async def test_a_button_under_an_earlier_question_answers_nothing(
+    chat_server: TestServer,
+) -> None:
+    client = ChatClient(server_url(chat_server))
+    await client.connect(locale="en")
+    replies = await open_website_ticket(client)
+    first = replies[-1]["ask"]
+    assert first["id"] and first["kind"] == "yes_no"
+    option = first["options"][0]
+    replies = await client.say(option["label"], value=option["value"], ask_id=first["id"])
+    current = replies[-1]["ask"]
+    assert current["id"] != first["id"]
+    # The same button pressed again (a second tab, a slow click): refused, nothing stored.
+    again = await client.say(option["label"], value=option["value"], ask_id=first["id"])
+    assert [m["text"] for m in again] == [
+        chat_server.app[keys.ENGINE].phrases.say("en", "stale_button")
+    ]
+    history = (await client.call("history", {"after": 0}))["messages"]
+    pressed = [m for m in history if m["from"] == "customer" and m.get("value")]
+    assert pressed[-1]["value"] == option["value"]
+    await client.disconnect()
+
+
+async def test_a_customer_who_answers_in_sentences_gets_a_ticket(
+    make_server: ServerFactory, tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    # Wednesday 10:30 in Oslo, whenever the test runs: "this morning around 8" is 08:00.
+    morning = datetime(2026, 12, 2, 10, 30, tzinfo=ZoneInfo("Europe/Oslo")).timestamp()
+    server = await make_server(data_dir, clock=lambda: morning)
+    client = ChatClient(server_url(server))
+    await client.connect(locale="en")
+    answers = {
+        "reachable_elsewhere": "no, same on my phone with mobile data",
+        "domain": "it's greenleaf-catering.com",
+        "url": "every page, the shop is at https://greenleaf-catering.com/order",
+        "error_message": "503 Service Unavailable",
+        "started": "since this morning around 8",
+        "permission": "sure, go ahead",
+    }
+    replies = await client.say("our website is down, customers can't order anything")
+    for _ in range(16):
+        if client.tickets:
+            break
+        ask = replies[-1]["ask"]
+        if ask["field"] in ("solved",):
+            replies = await client.say("no, that didn't help")
+        elif ask["field"] in ("open_ticket", "confirm"):
+            replies = await client.say("yes please")
+        else:
+            replies = await client.say(answers.get(ask["field"], "I don't know"))
+    [event] = client.tickets
+    ticket = tickets_cli(data_dir, "show", event["number"])
+    fields = ticket["fields"]
+    assert fields["reachable_elsewhere"] == "no"
+    assert fields["domain"] == "greenleaf-catering.com"
+    assert fields["permission"] == "yes"
+    assert fields["started_at"] == "2026-12-02T08:00"
+    await client.disconnect()
