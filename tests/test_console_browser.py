@@ -47,17 +47,17 @@ async def ticket_from_widget(customer: Any) -> str:
     )
     await customer.locator(".card strong").first.wait_for()
     before = await bot_count(customer)
-    await customer.click(".choices button[data-value=no]")  # the article did not help
+    await customer.click(".choices button[data-value=no]:enabled")  # the article did not help
     await bot_replied(customer, before)
     before = await bot_count(customer)
-    await customer.click(".choices button[data-value=yes]")  # yes, pass it on
+    await customer.click(".choices button[data-value=yes]:enabled")  # yes, pass it on
     await bot_replied(customer, before)
     for _ in range(12):
         if await customer.locator(".banner:not([hidden])").count():
             break
         before = await bot_count(customer)
-        if await customer.locator(".choices button").count():
-            await customer.locator(".choices button").first.click()
+        if await customer.locator(".choices button:enabled").count():
+            await customer.locator(".choices button:enabled").first.click()
         else:
             await ask(customer, "Thunderbird")
         await bot_replied(customer, before)

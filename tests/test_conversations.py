@@ -288,10 +288,15 @@ def test_a_natural_status_question_is_answered_without_the_number(
     chat.say("the website shows error 500 since this morning")
     chat.say("can I talk to a real person please")
     assert chat.tickets, chat.transcript
-    number = chat.tickets[-1].number
+    ticket = chat.tickets[-1]
     replies = chat.say(text)
-    assert any(number in r.text for r in replies), [r.text for r in replies]
+    assert any(ticket.number in r.text for r in replies), [r.text for r in replies]
     assert all(r.lang == lang for r in replies)
+    # The title as the customer reads it: in their language, not the team's English.
+    local = engine.titles.customer_title(ticket.draft.service, ticket.draft.fields, lang)
+    assert any(local in r.text for r in replies)
+    if lang != "en":
+        assert ticket.draft.title not in " ".join(r.text for r in replies)
 
 
 def test_a_status_question_with_no_ticket_says_so(engine: EngineContext) -> None:

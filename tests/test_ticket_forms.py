@@ -85,8 +85,6 @@ async def test_a_customer_who_gave_every_fact_is_not_asked_for_it_again(
     [event] = client.tickets
     assert re.fullmatch(r"HS-\d{6}", event["number"])
     assert event["status"] == "open"
-    assert event["title"].startswith("Outgoing mail fails for ")
-    assert "550" in event["title"]
     # The bot's confirmation with the number, then what happens next (nobody is online).
     last, after = client.received[-2:]
     assert after["from"] == "system" and after["event"] == "queue_offline"

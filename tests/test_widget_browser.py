@@ -70,17 +70,17 @@ async def test_a_customer_asks_gets_an_article_and_ends_with_a_ticket(
     assert "send" in (await card.text_content() or "").lower()
     await page.screenshot(path=screenshot_path("widget-article.png"))
     before = await bot_count(page)
-    await page.click(".choices button[data-value=no]")
+    await page.click(".choices button[data-value=no]:enabled")
     await bot_replied(page, before)
     before = await bot_count(page)
-    await page.click(".choices button[data-value=yes]")
+    await page.click(".choices button[data-value=yes]:enabled")
     await bot_replied(page, before)
     for _ in range(12):
         if await page.locator(".banner:not([hidden])").count():
             break
         before = await bot_count(page)
-        if await page.locator(".choices button").count():
-            await page.locator(".choices button").first.click()
+        if await page.locator(".choices button:enabled").count():
+            await page.locator(".choices button:enabled").first.click()
         else:
             await ask(page, "Thunderbird")
         await bot_replied(page, before)

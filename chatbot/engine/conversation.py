@@ -92,7 +92,9 @@ class Conversation:
             at=self.now,
             identity=self.identity,
             tickets=tuple(
-                TicketSummary(t.number, t.status, t.draft.title, t.draft.service)
+                TicketSummary(
+                    t.number, t.status, t.draft.title, t.draft.service, dict(t.draft.fields)
+                )
                 for t in reversed(self.tickets)
             ),
         )

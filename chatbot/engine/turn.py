@@ -20,6 +20,7 @@ from chatbot.engine.form_flow import MAX_ASKS, handle_form, handoff_now, start_f
 from chatbot.engine.language import choose_language
 from chatbot.engine.messages import Inbound, Reply
 from chatbot.engine.state import ConversationState
+from chatbot.handoff.tickets import TicketSummary
 from chatbot.intents.answers import Reading, Sense
 from chatbot.intents.classifier import Prediction
 from chatbot.intents.entities import without_entities
@@ -417,13 +418,20 @@ def offer_or_start_form(t: TurnBuilder, inbound: Inbound) -> None:
                 "ticket_open_exists",
                 ask=t.yes_no("use_open_ticket"),
                 ticket=ticket.number,
-                title=ticket.title,
+                title=_title(t, ticket),
             )
             t.state = t.state.evolve(awaiting="use_open_ticket", offered_ticket=ticket.number)
             return
     if start_diagnosis(t, inbound):
         return
     start_form(t, service, t.state.query or inbound.text, inbound.identity)
+
+
+def _title(t: TurnBuilder, ticket: TicketSummary) -> str:
+    """A ticket's title as the customer reads it: in their language when we know how."""
+    if not ticket.extra:
+        return ticket.title
+    return t.ctx.titles.customer_title(ticket.service, ticket.extra, t.lang)
 
 
 def follow_up(
@@ -443,7 +451,7 @@ def follow_up(
         open_ones = [k for k in inbound.tickets if k.status != "closed"]
         latest = (open_ones or list(inbound.tickets))[0]
         status = t.ctx.phrases.status_name(t.lang, latest.status)
-        t.say("ticket_status", ticket=latest.number, title=latest.title, status=status)
+        t.say("ticket_status", ticket=latest.number, title=_title(t, latest), status=status)
         return True
     number = numbers[0]
     t.intent = "ticket_status"
@@ -454,7 +462,7 @@ def follow_up(
         return True
     if asks_status:
         status = t.ctx.phrases.status_name(t.lang, ticket.status)
-        t.say("ticket_status", ticket=number, title=ticket.title, status=status)
+        t.say("ticket_status", ticket=number, title=_title(t, ticket), status=status)
     else:
         t.actions.append(AttachToTicket(number))
         t.say("ticket_attached", ticket=number)

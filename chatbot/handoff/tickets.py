@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -52,20 +53,49 @@ def _short_time(value: str) -> str:
         return value
 
 
-class TitleMaker:
-    """Descriptive titles from the ``titles`` of ``data/ticket_forms.yml``."""
+Templates = Mapping[str, Mapping[str, str]]
 
-    def __init__(self, templates: Mapping[str, Mapping[str, str]]) -> None:
+
+def _templates(raw: Any) -> dict[str, dict[str, str]]:
+    return {str(k): {str(a): str(b) for a, b in (v or {}).items()} for k, v in (raw or {}).items()}
+
+
+class TitleMaker:
+    """Descriptive titles from the ``titles`` of ``data/ticket_forms.yml`` (for the team)
+    and ``customer_titles`` (the same ticket as the customer reads it, in their language)."""
+
+    def __init__(
+        self, templates: Templates, customer: Mapping[str, Templates] | None = None
+    ) -> None:
         self.templates = templates
+        self.customer = dict(customer or {})
 
     @classmethod
     def load(cls, path: Path) -> TitleMaker:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        titles = data.get("titles") or {}
-        return cls({str(k): {str(a): str(b) for a, b in v.items()} for k, v in titles.items()})
+        customer = {
+            str(lang): _templates(raw) for lang, raw in (data.get("customer_titles") or {}).items()
+        }
+        return cls(_templates(data.get("titles")), customer)
+
+    def customer_title(self, service: str, fields: Mapping[str, str], lang: str) -> str:
+        """The ticket's title in the customer's language (English: the team's title)."""
+        templates = self.customer.get(lang)
+        if templates is None:
+            return self.title(service, fields)
+        usable = {
+            k: v for k, v in fields.items() if isinstance(v, str) and not v.startswith("unclear:")
+        }
+        if "description" in usable and "summary" not in usable:
+            words = usable["description"].split()
+            usable["summary"] = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
+        return self._fill(templates, service, usable)
 
     def title(self, service: str, fields: Mapping[str, str]) -> str:
-        variants = self.templates.get(service) or self.templates.get("general") or {}
+        return self._fill(self.templates, service, fields)
+
+    def _fill(self, templates: Templates, service: str, fields: Mapping[str, str]) -> str:
+        variants = templates.get(service) or templates.get("general") or {}
         template = variants.get(fields.get("email_direction", ""), variants.get("default", ""))
         values = {k: _short_time(v) if k == "started" else v for k, v in fields.items() if v}
 

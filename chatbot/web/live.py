@@ -124,6 +124,10 @@ class LiveChat:
     async def customer_view(self, ticket: Ticket) -> dict[str, Any]:
         """The ``ticket`` event for the customer: their ticket, the agent's name, their place."""
         view = wire_ticket(ticket)
+        # The customer reads their ticket in their own language.
+        view["title"] = self.engine.titles.customer_title(
+            ticket.service, ticket.fields, ticket.language
+        )
         if ticket.assignee and ticket.status in LIVE_STATUSES:
             agent = await self.store.get_agent(ticket.assignee)
             if agent is not None:

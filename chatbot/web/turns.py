@@ -175,7 +175,8 @@ class TurnRunner:
                 locale=locale,
                 at=datetime.fromtimestamp(message.at, UTC),
                 tickets=tuple(
-                    TicketSummary(t.number, t.status, t.title, t.service) for t in tickets
+                    TicketSummary(t.number, t.status, t.title, t.service, dict(t.fields))
+                    for t in tickets
                 ),
                 identity=identity,
                 incidents=await self._incidents(),
