@@ -25,6 +25,7 @@ from chatbot.handoff.tickets import TicketDraft
 from chatbot.identity import Identity
 from chatbot.intents.answers import Reading
 from chatbot.intents.classifier import Prediction
+from chatbot.intents.entities import extract_entities
 from chatbot.redaction import REDACTED
 from chatbot.text_normalise import words
 
@@ -174,11 +175,14 @@ def _field_ask(t: TurnBuilder, field: Field) -> Ask:
     return t.ask(field.name, "text")
 
 
-def _ask(t: TurnBuilder, form: dict[str, Any], name: str) -> None:
-    """Ask ``name``, or, when it was asked twice already, give up on it and go on."""
+def _ask(t: TurnBuilder, form: dict[str, Any], name: str, resume: bool = False) -> None:
+    """Ask ``name``, or, when it was asked twice already, give up on it and go on.
+    ``resume``: the same question again after a side question, which was no answer."""
     field = _field(t, name)
     asked = dict(form.get("asked") or {})
     times = int(asked.get(name, 0))
+    if resume:
+        times = max(0, times - 1)
     if times >= MAX_ASKS:
         form["skipped"].append(name)
         _ask_next(t, form)
@@ -242,6 +246,11 @@ def _side_answer(t: TurnBuilder, inbound: Inbound, prediction: Prediction | None
     if prediction is None or prediction.intent not in ("question", "problem"):
         return False
     if len(words(inbound.text)) < 4:
+        return False
+    # An answer in a sentence is not a new question: only one that says it is a question
+    # ("by the way", "how do I", a question mark) may leave the form for an article.
+    text = inbound.text.strip()
+    if not (text.endswith("?") or t.ctx.phrases.contains(text, "side_question")):
         return False
     result = t.ctx.index.search(inbound.text)
     if result.top is None or result.confidence < t.ctx.answer_threshold:
@@ -334,10 +343,16 @@ def _read(
         return answers.choice(field, inbound.text, inbound.value, t.lang)
     text = inbound.text.strip()
     value = parse_answer(field, text, entities)
-    escape = answers.escape(text)
-    if escape is not None and (escape.act != "dont_know" or value is None):
+    escape = answers.escape(text, free_text=True)
+    # "No idea" wins over a value that is only the words themselves; not over a number
+    # or an address found in them ("not sure, maybe 100234?").
+    if escape is not None and (escape.act != "dont_know" or value in (None, text)):
         return escape
     if value is None:
+        return Reading("unclear")
+    if field.validate == "any" and _only_another_fact(t, field, text):
+        # "185.12.64.3" asked for the server's name: it fills the IP address (the facts
+        # of this message do that), not the name.
         return Reading("unclear")
     if field.validate == "any" and len(words(text)) <= _NO_ERROR_MAX_WORDS:
         act, prob = answers.act(text)
@@ -346,6 +361,23 @@ def _read(
             no_error = field.name == "error_message" and act in ("no", "works")
             return Reading("dont_know") if no_error else Reading("unclear")
     return Reading("answer", value, 1.0)
+
+
+#: Which field a message that is nothing but one typed fact belongs to.
+_FACT_FIELDS = {"ip": "ip_address", "email": "email_account", "url": "url", "domain": "domain"}
+
+
+def _only_another_fact(t: TurnBuilder, field: Field, text: str) -> bool:
+    """Whether ``text`` is just one fact (an IP, an address, a domain) of another field
+    of this form, rather than an answer in words to ``field``."""
+    found = extract_entities(text)
+    bare = text.strip().strip(".,;!?()[]<>\"'").lower()
+    form = t.state.form or {}
+    in_form = {s.field for s in _steps(t, form)}
+    for kind, name in _FACT_FIELDS.items():
+        if name != field.name and name in in_form and bare in (v.lower() for v in found[kind]):
+            return True
+    return False
 
 
 def _store(t: TurnBuilder, form: dict[str, Any], name: str, value: str, said: str) -> None:
@@ -458,6 +490,12 @@ def handle_form(
         return
     field = _field(t, name)
     current = t.ctx.forms.step(form.get("service"), name)
+    side = field.kind == "text" and t.ctx.phrases.contains(inbound.text, "side_question")
+    if side and inbound.value is None and _side_answer(t, inbound, prediction):
+        # "By the way, how do I set up an autoreply?" is a question, not the mail program.
+        t.say("form_resume")
+        _ask(t, form, name, resume=True)
+        return
     reading = _read(t, field, inbound, entities)
     if reading.act == "cancel":
         cancel_form(t)
@@ -475,7 +513,7 @@ def handle_form(
     if reading.act == "unclear":
         if inbound.value is None and _side_answer(t, inbound, prediction):
             t.say("form_resume")
-            _ask(t, form, name)
+            _ask(t, form, name, resume=True)
             return
         if corrected:
             _ask_next(t, form)

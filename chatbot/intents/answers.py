@@ -55,7 +55,7 @@ _SENSES: Mapping[str, Mapping[str, str]] = {
 _ACT_MIN = 0.42
 #: An escape ("stop", "a person please", "no idea") inside a free-text answer must be
 #: this sure, and the answer short: "Outlook stopped working" is an answer.
-_ESCAPE_MIN = 0.6
+_ESCAPE_MIN = 0.55
 _ESCAPE_MAX_WORDS = 12
 _CHOICE_MIN = 0.5
 _CLAUSE_SPLIT = re.compile(r"[,.;:!?()\n]+|\s[-–—]\s")
@@ -114,33 +114,41 @@ def _load(folder: Path) -> tuple[_Training, str]:
                     texts.append(str(example))
                     labels.append(str(option))
         cues = data.get("cues") or {}
+        earlier = training.cues.get(lang, _Cues())
+        # Several files of one language add up; none replaces another's words.
         training.cues[lang] = _Cues(
-            only=_phrases(cues.get("only")),
-            fine=_phrases(cues.get("fine")),
-            negation=_phrases(cues.get("negation")),
-            joints=_phrases(cues.get("joints")),
-            neither=_phrases(cues.get("neither")),
+            only=earlier.only + _phrases(cues.get("only")),
+            fine=earlier.fine + _phrases(cues.get("fine")),
+            negation=earlier.negation + _phrases(cues.get("negation")),
+            joints=earlier.joints + _phrases(cues.get("joints")),
+            neither=earlier.neither + _phrases(cues.get("neither")),
         )
     return training, digest.hexdigest()[:16]
 
 
+def _plain(text: str) -> str:
+    # Punctuation carries little here and misleads the character n-grams: "I think so?"
+    # is the same answer as "I think so".
+    return " ".join(words(text))
+
+
 class _Model:
-    """One logistic regression over word and character n-grams."""
+    """One logistic regression over word and character n-grams of the folded words."""
 
     def __init__(self, texts: Sequence[str], labels: Sequence[str], c: float = 10.0) -> None:
         self.features = TextFeatures()
-        matrix = self.features.fit_transform(list(texts))
+        matrix = self.features.fit_transform([_plain(t) for t in texts])
         self.model = LogisticRegression(C=c, max_iter=3000)
         self.model.fit(matrix, list(labels))
         self.labels: tuple[str, ...] = tuple(str(c) for c in self.model.classes_)
 
     def best(self, text: str) -> tuple[str, float]:
-        probs = self.model.predict_proba(self.features.transform([text]))[0]
+        probs = self.model.predict_proba(self.features.transform([_plain(text)]))[0]
         top = int(np.argmax(probs))
         return self.labels[top], float(probs[top])
 
     def probabilities(self, text: str) -> dict[str, float]:
-        probs = self.model.predict_proba(self.features.transform([text]))[0]
+        probs = self.model.predict_proba(self.features.transform([_plain(text)]))[0]
         return {label: float(p) for label, p in zip(self.labels, probs, strict=True)}
 
 
@@ -182,29 +190,73 @@ class AnswerReader:
             return known, 1.0
         return self._acts.best(text)
 
-    def escape(self, text: str) -> Reading | None:
+    def escape(self, text: str, free_text: bool = False) -> Reading | None:
         """ "Stop", "a person please", "no idea": an answer that leaves the question,
-        whatever was asked; ``None`` for an ordinary answer."""
+        whatever was asked; ``None`` for an ordinary answer. With ``free_text`` (a
+        question that wants words, not yes or no), "never mind, it works again" ends the
+        form like "cancel"."""
         if len(words(text)) > _ESCAPE_MAX_WORDS:
             return None
-        label, prob = self.act(text)
-        if label in ("cancel", "human", "dont_know") and prob >= _ESCAPE_MIN:
-            return Reading(label, confidence=prob)  # type: ignore[arg-type]
-        return None
+        best: Reading | None = None
+        for part in self._leading(text):
+            label, prob = self.act(part)
+            if free_text and label == "works" and prob >= _ESCAPE_MIN:
+                label = "cancel"
+            leaves = label in ("cancel", "human", "dont_know") and prob >= _ESCAPE_MIN
+            if leaves and (best is None or prob > best.confidence):
+                best = Reading(label, confidence=prob)  # type: ignore[arg-type]
+        return best
 
     def yes_no(self, text: str, value: str | None, sense: Sense) -> Reading:
-        """Yes, no, don't know, stop or a person, read out of a whole sentence."""
+        """Yes, no, don't know, stop or a person, read out of a whole sentence.
+
+        Customers answer first and explain after ("I think so? I was in there this
+        morning"), so the first clause is read on its own too, and the surer of the two
+        readings counts. Each reading weighs all acts that mean the same here: "no" and
+        "it is still broken" both say no to "does it work in webmail?".
+        """
         if value in ("yes", "no"):
             return Reading("answer", value, 1.0)
-        label, prob = self.act(text)
-        if prob < _ACT_MIN:
-            return Reading("unclear", confidence=prob)
-        if label in ("cancel", "human", "dont_know"):
-            return Reading(label, confidence=prob)  # type: ignore[arg-type]
-        meaning = _SENSES[sense].get(label)
-        if meaning is None:
-            return Reading("unclear", confidence=prob)
-        return Reading("answer", meaning, prob)
+        readings = [self._yes_no_of(part, sense) for part in self._leading(text)]
+        best = max(readings, key=lambda r: (r.act != "unclear", r.confidence))
+        return (
+            best if best.confidence >= _ACT_MIN else Reading("unclear", confidence=best.confidence)
+        )
+
+    def _yes_no_of(self, text: str, sense: Sense) -> Reading:
+        probabilities = self.probabilities(text)
+        meanings: dict[str, float] = {}
+        for label, probability in probabilities.items():
+            meaning = _SENSES[sense].get(label, label)
+            meanings[meaning] = meanings.get(meaning, 0.0) + probability
+        meanings.pop("other", None)
+        for unused in ("works", "broken"):
+            meanings.pop(unused, None)  # "works" means nothing to a question of agreement
+        if not meanings:
+            return Reading("unclear")
+        meaning, probability = max(meanings.items(), key=lambda item: item[1])
+        if meaning in ("yes", "no"):
+            return Reading("answer", meaning, probability)
+        return Reading(meaning, confidence=probability)  # type: ignore[arg-type]
+
+    def probabilities(self, text: str) -> dict[str, float]:
+        """The act model's distribution over :data:`ACTS` (an exact example: certain)."""
+        tokens = words(text)
+        if not tokens:
+            return {"other": 1.0}
+        known = self._known.get(" ".join(tokens))
+        if known is not None:
+            return {known: 1.0}
+        return self._acts.probabilities(text)
+
+    @staticmethod
+    def _leading(text: str) -> list[str]:
+        """The whole answer, and its first clause when there is more after it."""
+        first = _CLAUSE_SPLIT.split(text.strip(), maxsplit=1)[0]
+        parts = [text]
+        if words(first) and len(words(first)) < len(words(text)):
+            parts.append(first)
+        return parts
 
     # -- choices --------------------------------------------------------------------
 
@@ -254,7 +306,7 @@ class AnswerReader:
                 continue
             says_fine = any(contains_phrase(tokens, p) for c in cues for p in c.fine)
             negated = any(
-                contains_phrase(tokens, p, whole_below=2) for c in cues for p in c.negation
+                contains_phrase(tokens, p, whole_below=3) for c in cues for p in c.negation
             )
             if says_fine and not negated:
                 fine.update(here)
