@@ -14,6 +14,8 @@ from chatbot.intents.classifier import SERVICES, TrainingSet, load_training
 from chatbot.intents.language import LanguageIdentifier, sentences
 from chatbot.intents.understanding import Understander
 from chatbot.kb_search import Calibration, KBIndex, KnowledgeBase, load_kb
+from chatbot.kb_search.scope import ScopeModel
+from chatbot.kb_search.semantic import load_embedder
 from chatbot.settings import LANGUAGES, Settings
 
 __all__ = [
@@ -96,7 +98,20 @@ def build_engine_context(settings: Settings) -> EngineContext:
     bundled_kb = load_kb(settings.content_dir / "kb")
     kb = bundled_kb if settings.kb_dir is None else load_kb(settings.kb_path)
     calibration = Calibration.load(settings.content_dir / "kb_calibration.json")
-    index = KBIndex(kb, calibration)
+    embedder = load_embedder()
+    scope = (
+        ScopeModel.load(settings.content_dir / "kb_scope.json", embedder.version)
+        if embedder is not None
+        else None
+    )
+    index = KBIndex(
+        kb,
+        calibration,
+        embedder,
+        settings.cache_dir,
+        bundled_vectors=settings.content_dir / "kb_vectors.npz",
+        scope=scope,
+    )
     intent_examples, service_examples_ = load_training(settings.content_dir / "intents")
     chat = intent_examples.extend(service_examples_)
     languages = LanguageIdentifier(language_samples(bundled_kb, phrases, chat))

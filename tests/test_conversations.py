@@ -180,6 +180,49 @@ def test_an_answer_that_fits_another_field_fills_that_one(engine: EngineContext)
     assert "email_account" not in asked_fields(chat)
 
 
+def test_a_bare_ip_given_for_the_server_name_fills_only_the_ip(engine: EngineContext) -> None:
+    chat = Conversation(engine, NOW, locale="en")
+    chat.say("my cloud server stopped answering, ssh times out")
+    answer_until_field(chat, "server_name")
+    chat.say("95.216.14.201")
+    form = chat.state.form
+    assert form is not None
+    assert form["values"].get("ip_address") == "95.216.14.201"
+    assert "server_name" not in form["values"]
+    assert chat.last_ask is not None and chat.last_ask.field == "server_name"
+
+
+def test_a_side_question_gets_its_article_and_the_same_question_again(
+    engine: EngineContext,
+) -> None:
+    chat = email_form(engine)
+    answer_until_field(chat, "email_client")
+    replies = chat.say("btw how do I point my domain to another web host with dns records?")
+    assert any(r.articles for r in replies), [r.text for r in replies]
+    assert chat.last_ask is not None and chat.last_ask.field == "email_client"
+    assert "email_client" not in (chat.state.form or {}).get("values", {})
+    chat.say("Thunderbird")
+    assert (chat.state.form or {})["values"]["email_client"] == "Thunderbird"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "oh wait, it just started working again. no need for the ticket"),
+        ("nb", "glem det, nå fungerer det igjen"),
+        ("fi", "antaa olla, nyt se toimii taas"),
+    ],
+)
+def test_it_works_again_mid_form_ends_it_without_a_ticket(
+    engine: EngineContext, lang: str, text: str
+) -> None:
+    chat = Conversation(engine, NOW, locale=lang)
+    chat.say("my website shows error 500 on every page", value=None)
+    answer_until_field(chat, "url")
+    chat.say(text)
+    assert chat.state.form is None and not chat.tickets, chat.transcript
+
+
 def test_since_when_needs_a_time_and_is_shown_in_the_customers_format(
     engine: EngineContext,
 ) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from chatbot.engine import ConversationState, EngineContext, Inbound, turn
@@ -28,7 +29,7 @@ def test_weather_is_not_answered_with_an_article(engine: EngineContext) -> None:
 
 
 def test_article_without_translation_falls_back_to_english_and_says_so(
-    engine: EngineContext,
+    engine: EngineContext, tmp_path: Path
 ) -> None:
     only_english = KnowledgeBase(
         [
@@ -38,7 +39,8 @@ def test_article_without_translation_falls_back_to_english_and_says_so(
             )
         ]
     )
-    ctx = replace(engine, index=KBIndex(only_english))
+    index = KBIndex(only_english, engine.index.calibration, engine.index.embedder, tmp_path)
+    ctx = replace(engine, index=index)
     state = ConversationState(language="fi", language_source="locale")
     result = turn(state, Inbound(text="miten yhdistän vpn wireguard", at=NOW), ctx)
     assert result.answered_article == "vpn"

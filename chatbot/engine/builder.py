@@ -80,6 +80,9 @@ class TurnBuilder:
         if article.lang != self.lang:
             self.say("article_in_english", language=ctx.phrases.language_name(self.lang))
         intro = ctx.phrases.say(self.lang, "article_intro")
+        if snippet is None and self.search is not None:
+            # The passage that matched, not always the article's first paragraph.
+            snippet = self.search.snippet(article.id, article.lang)
         summary = snippet or article.summary
         ref = ArticleRef(article.id, article.lang, article.title, summary, article.url)
         text = f"{intro}\n\n{article.title}\n{summary}"
@@ -105,7 +108,11 @@ class TurnBuilder:
         if prediction.intent == "problem" and self.incident_first(query):
             return
         # Addresses and domain names are facts, not search words: "ana", "hr"...
-        result = ctx.index.search(without_entities(query) or query, service=service)
+        text = without_entities(query) or query
+        if service is not None:
+            # "It doesn't work" + the service the customer picked: the pick is meaning too.
+            text = f"{text} {ctx.phrases.service_label(self.lang, service)}"
+        result = ctx.index.search(text, service=service, lang=self.lang)
         self.search = result
         top = result.top
         unsure_service = service is None and (

@@ -252,7 +252,8 @@ def _side_answer(t: TurnBuilder, inbound: Inbound, prediction: Prediction | None
     text = inbound.text.strip()
     if not (text.endswith("?") or t.ctx.phrases.contains(text, "side_question")):
         return False
-    result = t.ctx.index.search(inbound.text)
+    question = t.ctx.phrases.strip_leading(text, "side_question")
+    result = t.ctx.index.search(question, lang=t.lang)
     if result.top is None or result.confidence < t.ctx.answer_threshold:
         return False
     t.search = result
@@ -490,9 +491,13 @@ def handle_form(
         return
     field = _field(t, name)
     current = t.ctx.forms.step(form.get("service"), name)
-    side = field.kind == "text" and t.ctx.phrases.contains(inbound.text, "side_question")
-    if side and inbound.value is None and _side_answer(t, inbound, prediction):
-        # "By the way, how do I set up an autoreply?" is a question, not the mail program.
+    text = inbound.text.strip()
+    side = field.kind == "text" and inbound.value is None and text.endswith("?")
+    if side and t.ctx.phrases.contains(text, "side_question"):
+        # "By the way, how do I set up an autoreply?" is a question, not the mail program:
+        # its article if there is one (the transcript keeps it for the team if not).
+        if not _side_answer(t, inbound, prediction):
+            t.say("no_article")
         t.say("form_resume")
         _ask(t, form, name, resume=True)
         return

@@ -33,6 +33,8 @@ __all__ = ["Action", "Turn", "Understanding", "turn"]
 
 SMALL_TALK = ("greeting", "thanks", "goodbye", "about_bot", "how_are_you")
 ACTIONABLE = ("question", "problem")
+#: An off-topic message this short is more likely a start than a topic: asked to say more.
+_VAGUE_MAX_WORDS = 4
 _SMALL_TALK_MAX_WORDS = 8
 #: A request for a person that names a service this surely is about that service.
 _TOPIC_SERVICE = 0.35
@@ -348,23 +350,37 @@ def _new_request(t: TurnBuilder, m: _Message) -> tuple[str, ...]:
         return ()
     if follow_up(t, inbound, m.entities, prediction.intent == "ticket_status" and confident):
         return ()
-    escape = ctx.understander.answers.escape(inbound.text) if short else None
-    if escape is not None and escape.act == "cancel":
-        t.say("ticket_cancelled")
-        return ()
     action = ctx.account_actions.match(inbound.text)
     if action is not None and not (inbound.identity and inbound.identity.is_owner):
         # Owner-only: general information and how the owner authorises it, no ticket.
         t.say("account_owner_only")
-        if action.article is not None:
-            t.article_card(action.article)
+        # The rule's article where this help centre has it, else what search finds for
+        # the request; never a reference to an article that is not there.
+        shown = action.article is not None and t.article_card(action.article)
+        if not shown:
+            result = ctx.index.search(inbound.text)
+            if result.top is not None and result.confidence >= ctx.answer_threshold:
+                t.search = result
+                t.article_card(result.top.article_id)
+        return ()
+    # "Never mind" with nothing pending; "cancel my hosting" is a request (above).
+    escape = ctx.understander.answers.escape(inbound.text) if short else None
+    asks = prediction.intent in ACTIONABLE and confident
+    if escape is not None and escape.act == "cancel" and not asks:
+        t.say("ticket_cancelled")
         return ()
     query = ctx.phrases.strip_leading(inbound.text, "greeting")
     if prediction.intent == "out_of_scope" and confident:
         result = ctx.index.search(query)
         t.search = result
-        if result.confidence < 0.8:
-            t.say("out_of_scope")
+        # The off-topic model over the sentence embedding has the last word where it
+        # runs: "why is my bill higher than last year?" is the words of a bank customer
+        # and the meaning of ours. Without it, only a sure article overrules.
+        off_topic = result.in_scope < 0.5 if ctx.index.scope_known else result.confidence < 0.8
+        if off_topic:
+            # "Hi, I have a question" is no refusal's business: ask what it is about.
+            vague = len(words(query)) <= _VAGUE_MAX_WORDS
+            t.say("rephrase" if vague else "out_of_scope")
             t.state = t.state.evolve(misses=t.state.misses + 1)
             return ()
     # The message was classified above; a greeting stripped off makes it another text.

@@ -1,34 +1,40 @@
-"""Retrieval over the knowledge base: TF-IDF on words and character n-grams, typo repair.
+"""Hybrid search over a help centre's passages: BM25 on stems, sentence embeddings, fused.
 
-Word features (each word plus a 5-letter prefix, a cheap stemmer that suits Finnish,
-Hungarian, Croatian and Russian endings) catch the vocabulary; character n-grams of
-the title, tags and summary catch inflections and typos; rapidfuzz repairs query words
-that are not in the vocabulary at all. All translations of an article share its id, so an
-article scores as its best-matching translation.
+Every article is cut into passages (:mod:`chatbot.kb_search.passages`); an article is as
+good as its best passage. Two scores per article, one lexical
+(:mod:`chatbot.kb_search.lexical`, BM25 as a share of the query's best) and one
+semantic (:mod:`chatbot.kb_search.semantic`, the cosine in standard deviations above
+the query's mean), are added; the calibration turns the evidence about the winner into
+the probability that it answers the query. Without the embedder, the lexical score alone
+decides.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterator
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
-from rapidfuzz import fuzz, process
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
-from chatbot.kb_search.articles import Article, KnowledgeBase
+from chatbot.kb_search.articles import KnowledgeBase
 from chatbot.kb_search.calibration import Calibration
-from chatbot.text_normalise import fold, words
+from chatbot.kb_search.lexical import LexicalIndex
+from chatbot.kb_search.passages import Passage, passages_of
+from chatbot.kb_search.scope import ScopeModel
+from chatbot.kb_search.semantic import Embedder, VectorCache
 
 __all__ = ["Hit", "KBIndex", "SearchResult"]
 
-_PREFIX = 5
-_WORD_WEIGHT = 0.6
-_CHAR_WEIGHT = 0.4
-_TYPO_CUTOFF = 88.0
-_TYPO_MIN_LENGTH = 5
+log = logging.getLogger(__name__)
+
+#: The lexical score's weight (as a share of the query's best) next to the semantic
+#: one (the article's cosine in standard deviations above the query's mean). Chosen on
+#: our own queries over reciprocal-rank fusion: see benchmarks/kb_search.py.
+LEXICAL_WEIGHT = 3.0
+#: A passage this close to the query puts it in this help centre's scope. (On our
+#: queries 78% of those with an article reach it, 5% of the off-topic ones.)
+OWN_TOPIC_COSINE = 0.87
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +43,8 @@ class Hit:
     #: The language of the translation that matched best.
     lang: str
     score: float
+    #: The passage of that translation that matched best.
+    passage: Passage | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,184 +52,199 @@ class SearchResult:
     hits: list[Hit]
     #: Calibrated probability that ``hits[0]`` answers the query.
     confidence: float
+    #: The evidence behind ``confidence`` (see :data:`calibration.FEATURES`).
+    features: tuple[float, ...] = ()
+    #: Best passage per (article, language) of the hits, for snippets in any language.
+    best: dict[tuple[str, str], Passage] = field(default_factory=dict)
+    #: Probability that the query is about the hosting company's services at all.
+    in_scope: float = 1.0
 
     @property
     def top(self) -> Hit | None:
         return self.hits[0] if self.hits else None
 
-
-def _word_features(tokens: list[str]) -> Iterator[str]:
-    for token in tokens:
-        yield token
-        if len(token) > _PREFIX and not token.isdigit():
-            yield token[:_PREFIX] + "*"
-
-
-class _LanguageTfidf:
-    """TF-IDF whose IDF comes from each term's own language.
-
-    Over a six-language corpus, "the" is in a sixth of the documents and looks
-    informative; within English it is in all of them and weighs (almost) nothing. A
-    term's IDF is taken in the language where it is most common, so stop words of every
-    language fade without a stop-word list.
-    """
-
-    _FLOOR = 0.05
-
-    def __init__(self, vectorizer: TfidfVectorizer) -> None:
-        self.vectorizer = vectorizer
-        self.idf = np.zeros(0, dtype=np.float32)
-
-    def fit_transform(self, texts: list[str], langs: list[str]) -> sparse.csr_matrix:
-        tf = sparse.csr_matrix(self.vectorizer.fit_transform(texts))
-        present = (tf > 0).astype(np.float32)
-        best_ratio = np.zeros(tf.shape[1], dtype=np.float64)
-        idf = np.zeros(tf.shape[1], dtype=np.float64)
-        labels = np.asarray(langs)
-        for lang in sorted(set(langs)):
-            rows = np.flatnonzero(labels == lang)
-            df = np.asarray(present[rows].sum(axis=0)).ravel()
-            ratio = df / len(rows)
-            better = ratio > best_ratio
-            best_ratio[better] = ratio[better]
-            idf[better] = np.log((1 + len(rows)) / (1 + df[better]))
-        self.idf = (idf + self._FLOOR).astype(np.float32)
-        return self._weigh(tf)
-
-    def transform(self, texts: list[str]) -> sparse.csr_matrix:
-        return self._weigh(sparse.csr_matrix(self.vectorizer.transform(texts)))
-
-    def _weigh(self, tf: sparse.csr_matrix) -> sparse.csr_matrix:
-        weighted = sparse.csr_matrix(tf.multiply(self.idf.reshape(1, -1)), dtype=np.float32)
-        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
-        norms[norms == 0] = 1.0
-        return sparse.csr_matrix(sparse.diags(1.0 / norms) @ weighted, dtype=np.float32)
-
-
-def _document_words(article: Article) -> str:
-    # Title and tags say what the article is about; repeat them to weigh them up.
-    tags = " ".join(article.tags)
-    return "\n".join([article.title] * 3 + [tags] * 2 + [article.summary, article.body])
-
-
-def _document_short(article: Article) -> str:
-    return " ".join([article.title, " ".join(article.tags), article.summary])
+    def snippet(self, article_id: str, lang: str) -> str | None:
+        passage = self.best.get((article_id, lang))
+        return passage.snippet() if passage is not None and not passage.extra else None
 
 
 class KBIndex:
     """An immutable search index over one :class:`KnowledgeBase`."""
 
-    def __init__(self, kb: KnowledgeBase, calibration: Calibration | None = None) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        calibration: Calibration | None = None,
+        embedder: Embedder | None = None,
+        cache_dir: Path | None = None,
+        bundled_vectors: Path | None = None,
+        scope: ScopeModel | None = None,
+    ) -> None:
         self.kb = kb
         self.calibration = calibration or Calibration()
-        # Translations of one article sit next to each other, so that a per-article
-        # maximum is one reduceat over the document scores.
-        docs = sorted(kb.articles, key=lambda a: (a.id, a.lang))
-        self._docs = docs
-        self._article_ids: list[str] = []
-        starts: list[int] = []
-        for i, doc in enumerate(docs):
-            if not self._article_ids or self._article_ids[-1] != doc.id:
-                self._article_ids.append(doc.id)
-                starts.append(i)
-        self._starts = np.asarray(starts, dtype=np.intp)
-        self._services = np.asarray([docs[i].service or "" for i in starts], dtype=object)
-        self._word = _LanguageTfidf(
-            TfidfVectorizer(
-                analyzer=lambda text: list(_word_features(words(text))),
-                sublinear_tf=True,
-                use_idf=False,
-                norm=None,
-                dtype=np.float32,
-            )
-        )
-        self._char = _LanguageTfidf(
-            TfidfVectorizer(
-                analyzer="char_wb",
-                ngram_range=(3, 5),
-                preprocessor=fold,
-                sublinear_tf=True,
-                use_idf=False,
-                norm=None,
-                dtype=np.float32,
-            )
-        )
-        if docs:
-            langs = [d.lang for d in docs]
-            word_matrix = self._word.fit_transform([_document_words(d) for d in docs], langs)
-            char_matrix = self._char.fit_transform([_document_short(d) for d in docs], langs)
-            # Transposed (feature x document) so that a query costs only the postings
-            # of its own features, not a pass over every document.
-            self._word_postings = sparse.csr_matrix(word_matrix.T)
-            self._char_postings = sparse.csr_matrix(char_matrix.T)
-            vocabulary = self._word.vectorizer.vocabulary_
-        else:
-            vocabulary = {}
-        self._vocabulary: set[str] = {w for w in vocabulary if not w.endswith("*")}
-        # Candidates for a typo of length n: known words of length n - 1 to n + 1.
-        by_initial: dict[tuple[str, int], list[str]] = defaultdict(list)
-        for word in self._vocabulary:
-            if len(word) >= _TYPO_MIN_LENGTH - 1 and not word.isdigit():
-                for length in (len(word) - 1, len(word), len(word) + 1):
-                    by_initial[(word[0], length)].append(word)
-        self._by_initial = dict(by_initial)
+        self.embedder = embedder
+        self.scope = scope
+        passages = [p for article in kb for p in passages_of(article)]
+        self.passages = passages
+        ids = sorted({p.article_id for p in passages})
+        self._article_ids = ids
+        position = {a: i for i, a in enumerate(ids)}
+        self._article_of = np.asarray([position[p.article_id] for p in passages], dtype=np.intp)
+        services = {a.id: a.service or "" for a in kb}
+        self._first_lang = {p.article_id: p.lang for p in reversed(passages)}
+        self._passage_index = {
+            (p.article_id, p.lang, p.position): i for i, p in enumerate(passages)
+        }
+        self._services = np.asarray([services.get(a, "") for a in ids], dtype=object)
+        texts = [p.indexed for p in passages]
+        self.lexical = LexicalIndex(texts, [p.lang for p in passages])
+        self._vectors: np.ndarray | None = None
+        if embedder is not None and passages:
+            cache = VectorCache(cache_dir, embedder.version, bundled_vectors)
+            self._vectors = cache.vectors([self.embedded_text(p) for p in passages], embedder)
 
     def __len__(self) -> int:
-        return len(self._docs)
+        return len(self.passages)
 
-    def repair(self, tokens: list[str]) -> list[str]:
-        """Replace words missing from the vocabulary by their closest known spelling."""
-        repaired: list[str] = []
-        for token in tokens:
-            if token in self._vocabulary or len(token) < _TYPO_MIN_LENGTH or token.isdigit():
-                repaired.append(token)
-                continue
-            # One or two slips of the finger, not another word: "pasword", "wordpres".
-            candidates = self._by_initial.get((token[0], len(token)), [])
-            best = process.extractOne(
-                token, candidates, scorer=fuzz.ratio, score_cutoff=_TYPO_CUTOFF
-            )
-            repaired.append(best[0] if best is not None else token)
-        return repaired
+    @staticmethod
+    def embedded_text(passage: Passage) -> str:
+        """What the embedder reads of a passage: its title and heading give it a subject."""
+        return ". ".join(part for part in (passage.title, passage.heading, passage.text) if part)
 
-    def _scores(self, query: str) -> np.ndarray:
-        tokens = self.repair(words(query))
-        word_vector = self._word.transform([" ".join(tokens)])
-        char_vector = self._char.transform([query])
-        doc_scores = np.zeros(len(self._docs), dtype=np.float32)
-        if word_vector.nnz:
-            doc_scores += _WORD_WEIGHT * (word_vector @ self._word_postings).toarray()[0]
-        if char_vector.nnz:
-            doc_scores += _CHAR_WEIGHT * (char_vector @ self._char_postings).toarray()[0]
-        return doc_scores
+    def export_vectors(self, path: Path) -> int:
+        """Write this index's passage vectors as a bundled cache file; how many."""
+        if self._vectors is None or self.embedder is None:
+            raise RuntimeError("no passage vectors: the embedder did not load")
+        cache = VectorCache(None, self.embedder.version)
+        texts = [self.embedded_text(p) for p in self.passages]
+        cache.write(path, {cache.key(t): v for t, v in zip(texts, self._vectors, strict=True)})
+        return len(texts)
 
-    def search(self, query: str, limit: int = 5, service: str | None = None) -> SearchResult:
+    @property
+    def semantic(self) -> bool:
+        return self._vectors is not None and self.embedder is not None
+
+    @property
+    def scope_known(self) -> bool:
+        """Whether searches say how likely the query is about our services at all."""
+        return self.semantic and self.scope is not None
+
+    def _per_article(self, scores: np.ndarray) -> np.ndarray:
+        best = np.full(len(self._article_ids), -np.inf, dtype=np.float32)
+        np.maximum.at(best, self._article_of, scores)
+        return best
+
+    def prepare(self, *texts: str) -> None:
+        """Embed the queries a turn is about to search, so that the turn (on the event
+        loop) finds their vectors cached. Meant for a thread: the embedder releases the
+        GIL while it works."""
+        if self.semantic and self.embedder is not None:
+            for text in dict.fromkeys(t for t in texts if t.strip()):
+                self.embedder.query(text)
+
+    def query_vector(self, text: str) -> np.ndarray | None:
+        return self.embedder.query(text) if self.semantic and self.embedder else None
+
+    def search(
+        self, query: str, limit: int = 5, service: str | None = None, lang: str | None = None
+    ) -> SearchResult:
         """Articles ranked for ``query``, with the calibrated confidence of the first.
 
-        With ``service``, only articles of that service (or of none) are candidates.
+        With ``service``, only articles of that service (or of none) are candidates; with
+        ``lang``, a hit is that translation where the article has one.
         """
-        if not self._docs or not query.strip():
+        if not self.passages or not query.strip():
             return SearchResult(hits=[], confidence=0.0)
-        doc_scores = self._scores(query)
-        article_scores = np.maximum.reduceat(doc_scores, self._starts)
+        allowed = np.ones(len(self._article_ids), dtype=bool)
         if service is not None:
-            article_scores = np.where(
-                (self._services == service) | (self._services == ""), article_scores, 0.0
-            )
-        count = min(limit, len(article_scores))
-        top = np.argpartition(-article_scores, count - 1)[:count]
-        top = top[np.argsort(-article_scores[top], kind="stable")]
-        hits: list[Hit] = []
-        for index in top:
-            score = float(article_scores[index])
-            if score <= 0.0:
-                break
-            start = int(self._starts[index])
-            end = int(self._starts[index + 1]) if index + 1 < len(self._starts) else len(self._docs)
-            best_doc = start + int(np.argmax(doc_scores[start:end]))
-            hits.append(Hit(self._article_ids[index], self._docs[best_doc].lang, score))
-        if not hits:
+            allowed = (self._services == service) | (self._services == "")
+        lexical_passages = self.lexical.scores(query)
+        lexical = self._per_article(lexical_passages)
+        lexical_ok = allowed & (lexical > 0)
+        top_lexical = float(lexical[lexical_ok].max()) if lexical_ok.any() else 0.0
+        fused = np.where(lexical_ok, LEXICAL_WEIGHT * lexical / (top_lexical or 1.0), 0.0)
+        passage_scores = lexical_passages
+        cosine = np.zeros(len(self._article_ids), dtype=np.float32)
+        vector = self.query_vector(query)
+        if vector is not None and self._vectors is not None:
+            similarity = self._vectors @ vector
+            cosine = self._per_article(similarity)
+            # How far each article stands out from the rest for this query: cosines of
+            # e5 sit in a narrow band whose place moves from query to query.
+            band = cosine[allowed]
+            fused += np.where(allowed, (cosine - band.mean()) / (band.std() + 1e-6), 0.0)
+            # A passage's own rank for the snippet: its cosine, lifted by its words.
+            passage_scores = similarity + 0.1 * lexical_passages / (top_lexical or 1.0)
+            allowed_fused = allowed
+        else:
+            allowed_fused = lexical_ok
+        candidates = np.flatnonzero(allowed_fused)
+        if not len(candidates):
             return SearchResult(hits=[], confidence=0.0)
-        runner_up = hits[1].score if len(hits) > 1 else 0.0
-        confidence = self.calibration.confidence(hits[0].score, hits[0].score - runner_up)
-        return SearchResult(hits=hits, confidence=confidence)
+        # Ties (one ranking only) go to the better cosine, then the better BM25.
+        order = sorted(candidates, key=lambda i: (-fused[i], -cosine[i], -lexical[i]))
+        chosen = order[:limit]
+        best: dict[tuple[str, str], Passage] = {}
+        best_score: dict[tuple[str, str], float] = {}
+        for index in np.flatnonzero(np.isin(self._article_of, order[:3])):
+            passage = self.passages[int(index)]
+            key = (passage.article_id, passage.lang)
+            score = float(passage_scores[index])
+            if key not in best_score or score > best_score[key]:
+                best[key], best_score[key] = passage, score
+        hits: list[Hit] = []
+        for index in chosen:
+            article_id = self._article_ids[int(index)]
+            langs = [(s, k[1]) for k, s in best_score.items() if k[0] == article_id]
+            shown = max(langs)[1] if langs else self._first_lang[article_id]
+            if lang is not None and (article_id, lang) in best:
+                shown = lang
+            hits.append(Hit(article_id, shown, float(fused[index]), best.get((article_id, shown))))
+        above_mean = 0.0
+        if vector is not None and self._vectors is not None:
+            above_mean = float(cosine[order[0]]) - float(similarity.mean())
+        top_hit = hits[0]
+        coverage = 0.0
+        if top_hit.passage is not None:
+            position = self._passage_index[
+                (top_hit.article_id, top_hit.lang, top_hit.passage.position)
+            ]
+            coverage = self.lexical.coverage(query, position)
+        features = self._features(
+            int(chosen[0]), cosine, allowed, lexical, lexical_ok, above_mean, coverage
+        )
+        confidence = self.calibration.confidence(features, self.semantic)
+        in_scope = 1.0
+        if vector is not None and self.scope is not None:
+            in_scope = self.scope.in_scope(vector)
+            if float(cosine.max()) >= OWN_TOPIC_COSINE:
+                # This help centre itself speaks of it, whatever a hosting company's
+                # scope says: a help desk's VPN article answers "how do I connect?".
+                in_scope = max(in_scope, 0.5)
+            if in_scope < 0.5:
+                # Banking, recipes, small talk: no article, however well words match.
+                confidence = min(confidence, in_scope)
+        return SearchResult(hits, confidence, features, best, in_scope)
+
+    def _features(
+        self,
+        top: int,
+        cosine: np.ndarray,
+        allowed: np.ndarray,
+        lexical: np.ndarray,
+        lexical_ok: np.ndarray,
+        spread: float,
+        coverage: float,
+    ) -> tuple[float, ...]:
+        others = np.delete(np.where(allowed, cosine, -1.0), top)
+        next_cosine = float(others.max()) if len(others) else 0.0
+        semantic_top = int(np.argmax(np.where(allowed, cosine, -np.inf)))
+        lexical_top = int(np.argmax(np.where(lexical_ok, lexical, -np.inf)))
+        agree = float(bool(lexical_ok.any()) and semantic_top == lexical_top == top)
+        return (
+            float(cosine[top]),
+            float(cosine[top]) - next_cosine if self.semantic else 0.0,
+            agree if self.semantic else 0.0,
+            spread,
+            coverage,
+        )

@@ -25,6 +25,7 @@ from chatbot.errors import ChatbotError
 from chatbot.handoff.incidents import IncidentNotice
 from chatbot.handoff.tickets import TicketSummary
 from chatbot.identity import Identity
+from chatbot.intents.entities import without_entities
 from chatbot.metrics import Metrics
 from chatbot.store import Conversation, NewMessage, NewTicket, Store, StoredMessage, Ticket
 from chatbot.web.wire import reply_data
@@ -180,6 +181,11 @@ class TurnRunner:
                 ),
                 identity=identity,
                 incidents=await self._incidents(),
+            )
+            # The sentence embedding is the costly part of understanding: done in a thread
+            # (it releases the GIL), so the turn on the event loop finds it cached.
+            await asyncio.to_thread(
+                self._engine.index.prepare, message.text, without_entities(message.text)
             )
             result = turn(state, inbound, self._engine)
             state = await self._apply(conversation, message, identity, result, f"#b{message.seq}.")
