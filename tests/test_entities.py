@@ -64,3 +64,40 @@ def test_names_are_masked_for_language_identification() -> None:
     assert (
         without_entities("mail on cvjećarna.hr from ana@kafebar.no fails") == "mail on from fails"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "server"),
+    [
+        ("my VPS stopped answering, the server is called shop-db-1, IP 203.0.113.9", "shop-db-1"),
+        ("Palvelimen nimi on app-prod-7 ja se ei vastaa", "app-prod-7"),
+        ("сервер называется mail-spb-2, не пускает по ssh", "mail-spb-2"),
+        ("a szerver neve web-gyor-3, nem érhető el", "web-gyor-3"),
+    ],
+)
+def test_a_named_server_is_read_from_the_message(text: str, server: str) -> None:
+    assert extract_entities(text)["server"] == [server]
+
+
+def test_a_domain_or_an_address_is_no_server_name() -> None:
+    assert extract_entities("the site is called example.com")["server"] == []
+    assert extract_entities("it is named 203.0.113.9")["server"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        (
+            "Chrome says NET::ERR_CERT_COMMON_NAME_INVALID on my shop",
+            "NET::ERR_CERT_COMMON_NAME_INVALID",
+        ),
+        ("selain näyttää DNS_PROBE_FINISHED_NXDOMAIN", "DNS_PROBE_FINISHED_NXDOMAIN"),
+        ("Outlook error 0x800CCC0F when sending", "0x800CCC0F"),
+        (
+            "the wordpress site shows Error establishing a database connection",
+            "Error establishing a database connection",
+        ),
+    ],
+)
+def test_browser_and_client_error_codes_are_read(text: str, code: str) -> None:
+    assert code in extract_entities(text)["error_code"]

@@ -182,6 +182,7 @@ def prefill(
         "time": "started",
         "mail_client": "email_client",
         "os": "os",
+        "server": "server_name",
     }
     values: dict[str, str] = {}
     for kind, field in mapping.items():

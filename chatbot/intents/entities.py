@@ -10,7 +10,7 @@ import re
 
 __all__ = ["ENTITY_KINDS", "extract_entities", "without_entities"]
 
-ENTITY_KINDS = ("domain", "email", "ip", "url", "error_code", "ticket", "time")
+ENTITY_KINDS = ("domain", "email", "ip", "url", "error_code", "ticket", "time", "server")
 
 _CH = r"a-z0-9\u00c0-\u024f\u0400-\u04ff"  # letters of internationalised domain names
 _LABEL = rf"[{_CH}](?:[{_CH}-]{{0,61}}[{_CH}])?"
@@ -28,6 +28,21 @@ _CODE_CONTEXT = re.compile(
     r"error|code|smtp|http|status|fail|denied|forbidden|internal|server|relay|reject|bounce|"
     r"gre[sš]k|kod|virhe|koodi|ошибк|код|hib[aá]|kód|feil|"
     r"not found|unavailable|gateway|login incorrect|mailbox",
+    re.IGNORECASE,
+)
+# Browser, TLS and mail client codes: NET::ERR_CERT_DATE_INVALID, DNS_PROBE_FINISHED_NXDOMAIN,
+# SSL_ERROR_NO_CYPHER_OVERLAP, Outlook's 0x800CCC0E; and WordPress's one sentence.
+_SYMBOLIC_RE = re.compile(
+    r"\b((?:NET::)?(?:ERR|DNS_PROBE|SSL_ERROR|SEC_ERROR|PR)_[A-Z0-9_]{3,}|0x[0-9A-F]{8})\b"
+    r"|(error establishing a database connection)",
+    re.IGNORECASE,
+)
+# "The server is called web-prod-02", "nimi on tuotanto-web-01", "называется db-msk-03":
+# a name after words that introduce one, with a digit or a hyphen in it (not a word).
+_SERVER_RE = re.compile(
+    r"(?:called|named|name is|name's|hostname|heter|navnet er|navn|zove se|naziv|ime mu je|"
+    r"nimi on|nimeltään|nimelta|называется|под названием|имя|neve|nevű|nevu)"
+    r"\s*:?\s*[\"'«„]?([a-z][a-z0-9]*(?:[-_.][a-z0-9]+)+|[a-z]+\d+[a-z0-9-]*)",
     re.IGNORECASE,
 )
 # File names look like domains: "index.php" is not a website.
@@ -66,6 +81,7 @@ def _error_codes(text: str) -> list[str]:
             if match.group(2):
                 found.append(match.group(2))
     found.extend(m.group(1) for m in _ENHANCED_RE.finditer(text))
+    found.extend(m.group(1) or m.group(2) for m in _SYMBOLIC_RE.finditer(text))
     return _unique(found)
 
 
@@ -104,6 +120,13 @@ def extract_entities(text: str, ticket_prefix: str = "HS") -> dict[str, list[str
         "error_code": _error_codes(text),
         "ticket": _unique(tickets),
         "time": [],
+        "server": _unique(
+            [
+                m.group(1)
+                for m in _SERVER_RE.finditer(masked)
+                if not _IPV4_RE.fullmatch(m.group(1)) and m.group(1).lower() not in domains
+            ]
+        ),
     }
 
 
