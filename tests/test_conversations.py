@@ -389,3 +389,32 @@ def test_after_a_domain_check_i_dont_know_goes_on_to_the_ticket(engine: EngineCo
     assert chat.last_ask is not None and chat.last_ask.field == "diag_explained"
     chat.say("I don't know")
     assert chat.state.form is not None, chat.transcript
+
+
+def test_a_greeting_offers_the_services_and_a_pick_asks_what_it_is_about(
+    engine: EngineContext,
+) -> None:
+    chat = Conversation(engine, NOW, locale="nb")
+    chat.say("hei, lurer på en ting")
+    ask = chat.last_ask
+    assert ask is not None and ask.field == "service" and ask.kind == "choice"
+    assert {o.value for o in ask.options} >= {"email", "website", "general"}
+    chat.say("Nettside", value="website", ask_id=ask.id)
+    topic = chat.last_ask
+    assert topic is not None and topic.field == "topic"
+    replies = chat.say("nettsiden viser feil 500 på alle sider siden i morges")
+    assert any(r.articles for r in replies), [r.text for r in replies]
+
+
+def test_a_service_picked_without_a_question_goes_on_to_its_form(
+    engine: EngineContext,
+) -> None:
+    chat = Conversation(engine, NOW, locale="en")
+    chat.say("hello")
+    ask = chat.last_ask
+    assert ask is not None and ask.field == "service"
+    chat.say("Something else", value="general", ask_id=ask.id)
+    chat.say("I don't know")
+    form = chat.state.form
+    assert form is not None and form["service"] == "general"
+    assert chat.last_ask is not None and chat.last_ask.field != "service"

@@ -22,6 +22,10 @@ from chatbot.text_normalise import words
 __all__ = ["ACTIONABLE", "TurnBuilder"]
 
 ACTIONABLE = ("question", "problem")
+#: The services offered under a greeting, before the customer said anything.
+_OPENING_SERVICES = ("email", "website", "domain", "billing", "general")
+#: A message this short and off-topic is more likely a start than a topic.
+VAGUE_MAX_WORDS = 4
 
 
 class TurnBuilder:
@@ -70,6 +74,18 @@ class TurnBuilder:
         label = self.ctx.phrases.label
         options = (Option("yes", label(self.lang, "yes")), Option("no", label(self.lang, "no")))
         return self.ask(field_name, "yes_no", options)
+
+    def offer_services(self, key: str) -> None:
+        """``key``'s phrase with the services as buttons: "hi" gets a next step too."""
+        ctx = self.ctx
+        known = set(ctx.understander.classifier.services) | {"general"}
+        options = tuple(
+            Option(name, ctx.phrases.service_label(self.lang, name))
+            for name in _OPENING_SERVICES
+            if name in known
+        )
+        self.say(key, ask=self.ask("service", "choice", options))
+        self.state = self.state.evolve(awaiting="service", query="")
 
     def article_card(self, article_id: str, snippet: str | None = None) -> bool:
         """Show one article in the conversation language (or English, saying so)."""
@@ -131,7 +147,11 @@ class TurnBuilder:
             return
         misses = self.state.misses + 1
         if result.confidence < ctx.related_threshold and prediction.intent not in ACTIONABLE:
-            self.say("rephrase" if len(words(query)) <= 2 else "out_of_scope")
+            if len(words(query)) <= VAGUE_MAX_WORDS:
+                # "I have a question": which service, as buttons, rather than a refusal.
+                self.offer_services("rephrase")
+                return
+            self.say("out_of_scope")
             self.state = self.state.evolve(misses=misses)
             return
         self.say("no_article")

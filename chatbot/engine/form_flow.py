@@ -89,11 +89,16 @@ def _new_form(
 
 
 def start_form(
-    t: TurnBuilder, service: str | None, text: str, identity: Identity | None = None
+    t: TurnBuilder,
+    service: str | None,
+    text: str,
+    identity: Identity | None = None,
+    chosen: bool = False,
 ) -> None:
     """Begin the ticket for ``service``, asking only what is still missing. With no
-    service known, the first question is which one: each has its own form."""
-    if service is None or service == "general":
+    service known, the first question is which one: each has its own form. ``chosen``:
+    the customer picked ``service`` (even "something else"): not asked again."""
+    if (service is None or service == "general") and not chosen:
         service = _likely_service(t, text)
     form = _new_form(t, service, text, identity)
     t.say("form_intro")

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from chatbot.engine.actions import Action, AttachToTicket
-from chatbot.engine.builder import TurnBuilder
+from chatbot.engine.builder import VAGUE_MAX_WORDS, TurnBuilder
 from chatbot.engine.context import EngineContext
 from chatbot.engine.diagnosis_flow import diagnosis_done, start_diagnosis
 from chatbot.engine.form_flow import MAX_ASKS, handle_form, handoff_now, start_form
@@ -33,8 +33,6 @@ __all__ = ["Action", "Turn", "Understanding", "turn"]
 
 SMALL_TALK = ("greeting", "thanks", "goodbye", "about_bot", "how_are_you")
 ACTIONABLE = ("question", "problem")
-#: An off-topic message this short is more likely a start than a topic: asked to say more.
-_VAGUE_MAX_WORDS = 4
 _SMALL_TALK_MAX_WORDS = 8
 #: A request for a person that names a service this surely is about that service.
 _TOPIC_SERVICE = 0.35
@@ -240,10 +238,35 @@ def _on_service(t: TurnBuilder, m: _Message) -> bool:
     t.state = t.state.evolve(awaiting=None, pending_ask=None)
     if service is None:
         return False
+    if not words(query):
+        # Picked under a greeting: nothing to search yet, so ask what it is about.
+        label = ctx.phrases.service_label(t.lang, service)
+        t.state = t.state.evolve(service=service, awaiting="topic")
+        t.say("ask_topic", service=label, ask=t.ask("topic", "text"))
+        return True
     # Search again for the original question, now within the chosen service.
     original = ctx.understander.predict(query)
     t.intent = original.intent
     t.answer_query(query, original, service=service)
+    return True
+
+
+def _on_topic(t: TurnBuilder, m: _Message) -> bool:
+    """What the customer needs, once they picked a service with nothing said yet."""
+    t.state = t.state.evolve(awaiting=None, pending_ask=None)
+    service = t.state.service
+    escape = t.ctx.understander.answers.escape(m.inbound.text)
+    if escape is not None and escape.act == "cancel":
+        t.say("ticket_cancelled")
+        return True
+    if escape is not None or not words(m.inbound.text):
+        # "I don't know", "a person please": the team asks; the form collects the facts.
+        start_form(t, service, "", m.inbound.identity, chosen=True)
+        return True
+    prediction = m.prediction or t.ctx.understander.predict(m.inbound.text)
+    t.intent = prediction.intent
+    t.state = t.state.evolve(asked={})
+    t.answer_query(m.inbound.text, prediction, service=service)
     return True
 
 
@@ -276,6 +299,7 @@ _WAITING: dict[str, Callable[[TurnBuilder, _Message], bool]] = {
     "diag_explained": _on_offer,
     "service": _on_service,
     "human_topic": _on_human_topic,
+    "topic": _on_topic,
 }
 
 
@@ -343,7 +367,11 @@ def _new_request(t: TurnBuilder, m: _Message) -> tuple[str, ...]:
     if lexicon_kind or (prediction.intent in SMALL_TALK and confident and short):
         kind = lexicon_kind or prediction.intent
         t.intent = kind
-        t.say(kind)
+        if kind == "greeting":
+            # A greeting is an opening: the services to pick from, so there is a next step.
+            t.offer_services("greeting")
+        else:
+            t.say(kind)
         return ()
     if prediction.intent == "human_agent" and confident:
         _wants_a_person(t, prediction)
@@ -379,8 +407,10 @@ def _new_request(t: TurnBuilder, m: _Message) -> tuple[str, ...]:
         off_topic = result.in_scope < 0.5 if ctx.index.scope_known else result.confidence < 0.8
         if off_topic:
             # "Hi, I have a question" is no refusal's business: ask what it is about.
-            vague = len(words(query)) <= _VAGUE_MAX_WORDS
-            t.say("rephrase" if vague else "out_of_scope")
+            if len(words(query)) <= VAGUE_MAX_WORDS:
+                t.offer_services("rephrase")
+                return ()
+            t.say("out_of_scope")
             t.state = t.state.evolve(misses=t.state.misses + 1)
             return ()
     # The message was classified above; a greeting stripped off makes it another text.
