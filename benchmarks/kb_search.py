@@ -142,6 +142,16 @@ def bm25_ranker(kb: KnowledgeBase) -> Ranker:
     return rank
 
 
+def rankers(index: KBIndex, kb: KnowledgeBase) -> dict[str, Ranker]:
+    """The methods compared: the index's two rankings, their fusion, plain BM25."""
+    return {
+        "lexical": lexical_ranker(index),
+        "semantic": semantic_ranker(index),
+        "fused": fused_ranker(index),
+        "bm25": bm25_ranker(kb),
+    }
+
+
 def quality(rank: Ranker, queries: Sequence[Query]) -> dict[str, tuple[int, float, float, float]]:
     """Per language and overall: (n, R@1, R@3, MRR) over queries that have an article."""
     ranks: dict[str, list[int | None]] = defaultdict(list)
@@ -195,17 +205,17 @@ def _outcome(q: Query, answered: str | None) -> str:
     return "right" if answered == q.article else "wrong"
 
 
-def print_quality(title: str, rankers: dict[str, Ranker], queries: Sequence[Query]) -> None:
+def print_quality(title: str, methods: dict[str, Ranker], queries: Sequence[Query]) -> None:
     print(f"\n{title}: Recall@1 / Recall@3 / MRR")
-    results = {name: quality(rank, queries) for name, rank in rankers.items()}
-    header = f"{'lang':5} {'n':>4} | " + " | ".join(f"{n:^17}" for n in rankers)
+    results = {name: quality(rank, queries) for name, rank in methods.items()}
+    header = f"{'lang':5} {'n':>4} | " + " | ".join(f"{n:^17}" for n in methods)
     print(header)
     for lang in [*LANGUAGES, "all"]:
         if lang not in results["fused"]:
             continue
         n = results["fused"][lang][0]
         cells = []
-        for name in rankers:
+        for name in methods:
             _, r1, r3, mrr = results[name].get(lang, (0, 0.0, 0.0, 0.0))
             cells.append(f"{r1:.3f} {r3:.3f} {mrr:.3f}")
         print(f"{lang:5} {n:>4} | " + " | ".join(cells))
@@ -398,13 +408,7 @@ def main() -> int:
         f"index built in {cached:.2f}s from the vector cache; "
         f"RSS {process.memory_info().rss / 2**20:.0f} MB"
     )
-    rankers = {
-        "lexical": lexical_ranker(index),
-        "semantic": semantic_ranker(index),
-        "fused": fused_ranker(index),
-        "bm25": bm25_ranker(our_kb),
-    }
-    print_quality("OURS, all queries", rankers, ours)
+    print_quality("OURS, all queries", rankers(index, our_kb), ours)
     held_out = [q for q in ours if not q.dev]
     print_decisions(
         f"OURS held-out half, search alone at confidence >= {threshold}: fused",
@@ -431,13 +435,7 @@ def main() -> int:
         f"{'from the shared cache' if args.quick else 'cold'} in {cold:.1f}s, "
         f"again from the vector cache in {warm:.2f}s"
     )
-    blind_rankers = {
-        "lexical": lexical_ranker(blind_index),
-        "semantic": semantic_ranker(blind_index),
-        "fused": fused_ranker(blind_index),
-        "bm25": bm25_ranker(blind_kb),
-    }
-    print_quality("BLIND help centre (never tuned on)", blind_rankers, blind)
+    print_quality("BLIND help centre (never tuned on)", rankers(blind_index, blind_kb), blind)
     print_decisions(
         f"BLIND, search alone at confidence >= {threshold}: fused",
         decisions(blind_index, blind, threshold),

@@ -418,3 +418,12 @@ def test_a_service_picked_without_a_question_goes_on_to_its_form(
     form = chat.state.form
     assert form is not None and form["service"] == "general"
     assert chat.last_ask is not None and chat.last_ask.field != "service"
+
+
+def test_side_questions_do_not_make_a_question_come_back_forever(engine: EngineContext) -> None:
+    chat = email_form(engine)
+    answer_until_field(chat, "email_client")
+    for _ in range(4):
+        chat.say("btw how do I point my domain to another web host with dns records?")
+    assert asked_fields(chat).count("email_client") <= 2
+    assert chat.last_ask is not None and chat.last_ask.field != "email_client"

@@ -77,6 +77,14 @@ def _kb(*texts: str) -> KnowledgeBase:
     return KnowledgeBase(parse_article(text) for text in texts)
 
 
+def _engine_over(
+    engine: EngineContext, kb: KnowledgeBase, embedder: Embedder, cache: Path
+) -> EngineContext:
+    """The engine with ``kb`` for its help centre, calibrated and scoped like the real one."""
+    index = KBIndex(kb, engine.index.calibration, embedder, cache, scope=engine.index.scope)
+    return replace(engine, index=index)
+
+
 class _Counting:
     """The real embedder, counting the passages it is asked to embed."""
 
@@ -115,10 +123,7 @@ def test_an_answer_in_the_middle_of_a_long_article_is_found_and_shown(
 def test_the_customer_sees_the_passage_that_matched(
     engine: EngineContext, embedder: Embedder, tmp_path: Path
 ) -> None:
-    index = KBIndex(
-        _kb(SMTP, HOSTING), engine.index.calibration, embedder, tmp_path, scope=engine.index.scope
-    )
-    ctx = replace(engine, index=index)
+    ctx = _engine_over(engine, _kb(SMTP, HOSTING), embedder, tmp_path)
     result = turn(
         ConversationState(),
         Inbound(text="sending fails with 550 5.7.1 relaying denied", locale="en", at=NOW),
@@ -197,10 +202,7 @@ def test_an_owner_only_request_never_points_at_a_missing_article(
     engine: EngineContext, embedder: Embedder, tmp_path: Path
 ) -> None:
     """The account rules name demo articles; a help centre without them still answers."""
-    index = KBIndex(
-        _kb(SMTP, HOSTING), engine.index.calibration, embedder, tmp_path, scope=engine.index.scope
-    )
-    ctx = replace(engine, index=index)
+    ctx = _engine_over(engine, _kb(SMTP, HOSTING), embedder, tmp_path)
     result = turn(
         ConversationState(),
         Inbound(text="we sold the company, please change the owner of our account", at=NOW),

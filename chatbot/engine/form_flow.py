@@ -180,14 +180,12 @@ def _field_ask(t: TurnBuilder, field: Field) -> Ask:
     return t.ask(field.name, "text")
 
 
-def _ask(t: TurnBuilder, form: dict[str, Any], name: str, resume: bool = False) -> None:
-    """Ask ``name``, or, when it was asked twice already, give up on it and go on.
-    ``resume``: the same question again after a side question, which was no answer."""
+def _ask(t: TurnBuilder, form: dict[str, Any], name: str) -> None:
+    """Ask ``name``, or, when it was asked twice already, give up on it and go on. (The
+    same question after a side question counts too: no question comes a third time.)"""
     field = _field(t, name)
     asked = dict(form.get("asked") or {})
     times = int(asked.get(name, 0))
-    if resume:
-        times = max(0, times - 1)
     if times >= MAX_ASKS:
         form["skipped"].append(name)
         _ask_next(t, form)
@@ -504,7 +502,7 @@ def handle_form(
         if not _side_answer(t, inbound, prediction):
             t.say("no_article")
         t.say("form_resume")
-        _ask(t, form, name, resume=True)
+        _ask(t, form, name)
         return
     reading = _read(t, field, inbound, entities)
     if reading.act == "cancel":
@@ -523,7 +521,7 @@ def handle_form(
     if reading.act == "unclear":
         if inbound.value is None and _side_answer(t, inbound, prediction):
             t.say("form_resume")
-            _ask(t, form, name, resume=True)
+            _ask(t, form, name)
             return
         if corrected:
             _ask_next(t, form)
