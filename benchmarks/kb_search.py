@@ -96,7 +96,7 @@ Ranker = Callable[[str], list[str]]
 
 def lexical_ranker(index: KBIndex) -> Ranker:
     def rank(text: str) -> list[str]:
-        scores = index._per_article(index.lexical.scores(text))
+        scores = index._per_article(index.lexical.scores(index.lexical.parse(text)))
         order = np.argsort(-scores, kind="stable")
         return [index._article_ids[i] for i in order if scores[i] > 0]
 

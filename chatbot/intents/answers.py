@@ -182,13 +182,7 @@ class AnswerReader:
 
     def act(self, text: str) -> tuple[str, float]:
         """The act model's reading of a whole answer: (act, probability)."""
-        tokens = words(text)
-        if not tokens:
-            return "other", 1.0
-        known = self._known.get(" ".join(tokens))
-        if known is not None:
-            return known, 1.0
-        return self._acts.best(text)
+        return max(self.probabilities(text).items(), key=lambda item: item[1])
 
     def escape(self, text: str, free_text: bool = False) -> Reading | None:
         """ "Stop", "a person please", "no idea": an answer that leaves the question,

@@ -92,9 +92,6 @@ class KBIndex:
         self._article_of = np.asarray([position[p.article_id] for p in passages], dtype=np.intp)
         services = {a.id: a.service or "" for a in kb}
         self._first_lang = {p.article_id: p.lang for p in reversed(passages)}
-        self._passage_index = {
-            (p.article_id, p.lang, p.position): i for i, p in enumerate(passages)
-        }
         self._services = np.asarray([services.get(a, "") for a in ids], dtype=object)
         texts = [p.indexed for p in passages]
         self.lexical = LexicalIndex(texts, [p.lang for p in passages])
@@ -158,7 +155,8 @@ class KBIndex:
         allowed = np.ones(len(self._article_ids), dtype=bool)
         if service is not None:
             allowed = (self._services == service) | (self._services == "")
-        lexical_passages = self.lexical.scores(query)
+        parsed = self.lexical.parse(query)
+        lexical_passages = self.lexical.scores(parsed)
         lexical = self._per_article(lexical_passages)
         lexical_ok = allowed & (lexical > 0)
         top_lexical = float(lexical[lexical_ok].max()) if lexical_ok.any() else 0.0
@@ -186,12 +184,13 @@ class KBIndex:
         chosen = order[:limit]
         best: dict[tuple[str, str], Passage] = {}
         best_score: dict[tuple[str, str], float] = {}
+        best_at: dict[tuple[str, str], int] = {}
         for index in np.flatnonzero(np.isin(self._article_of, order[:3])):
             passage = self.passages[int(index)]
             key = (passage.article_id, passage.lang)
             score = float(passage_scores[index])
             if key not in best_score or score > best_score[key]:
-                best[key], best_score[key] = passage, score
+                best[key], best_score[key], best_at[key] = passage, score, int(index)
         hits: list[Hit] = []
         for index in chosen:
             article_id = self._article_ids[int(index)]
@@ -203,13 +202,8 @@ class KBIndex:
         above_mean = 0.0
         if vector is not None and self._vectors is not None:
             above_mean = float(cosine[order[0]]) - float(similarity.mean())
-        top_hit = hits[0]
-        coverage = 0.0
-        if top_hit.passage is not None:
-            position = self._passage_index[
-                (top_hit.article_id, top_hit.lang, top_hit.passage.position)
-            ]
-            coverage = self.lexical.coverage(query, position)
+        top_at = best_at.get((hits[0].article_id, hits[0].lang))
+        coverage = self.lexical.coverage(parsed, top_at) if top_at is not None else 0.0
         features = self._features(
             int(chosen[0]), cosine, allowed, lexical, lexical_ok, above_mean, coverage
         )

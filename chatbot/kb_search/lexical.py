@@ -159,8 +159,9 @@ class LexicalIndex:
             repaired.append(best[0] if best is not None else token)
         return repaired
 
-    def _word_ids(self, query: str) -> list[list[int]]:
-        """Per query word, the vocabulary ids of its stems in every language."""
+    def parse(self, query: str) -> list[list[int]]:
+        """Per query word, the vocabulary ids of its stems in every language: what
+        :meth:`scores` and :meth:`coverage` read, computed once per query."""
         tokens = words(query)
         raw = raw_words(query)
         fixed = self.repair(tokens)
@@ -171,14 +172,14 @@ class LexicalIndex:
             out.append(sorted({self.vocabulary[t] for t in found if t in self.vocabulary}))
         return out
 
-    def scores(self, query: str) -> np.ndarray:
-        """BM25 score of every passage for ``query`` (each query term counted once)."""
-        ids = sorted({i for word in self._word_ids(query) for i in word})
+    def scores(self, parsed: list[list[int]]) -> np.ndarray:
+        """BM25 score of every passage for a parsed query (each term counted once)."""
+        ids = sorted({i for word in parsed for i in word})
         if not ids:
             return np.zeros(self._size, dtype=np.float32)
         return np.asarray(self._postings[ids].sum(axis=0), dtype=np.float32).ravel()
 
-    def coverage(self, query: str, passage: int) -> float:
+    def coverage(self, parsed: list[list[int]], passage: int) -> float:
         """The share of the query's words, weighed by their IDF in the passage's language,
         that occur in ``passage``: 1.0 when every informative word is there. Unlike a
         BM25 score it means the same in a help centre of 3 articles or of 3,000."""
@@ -188,7 +189,7 @@ class LexicalIndex:
         present = set(self._present[passage].indices.tolist())
         unseen = float(idf.max()) if len(idf) else 1.0
         total = matched = 0.0
-        for ids in self._word_ids(query):
+        for ids in parsed:
             known = [float(idf[i]) for i in ids if idf[i] > 0]
             weight = max(known) if known else unseen
             total += weight
