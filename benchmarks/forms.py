@@ -174,9 +174,16 @@ def main() -> int:
         for sc in scenarios:
             result = play(ctx, sc, args.verbose)
             results.append(result)
-            bad = not result["ticket"] or result["max_asks"] > 2 or not all(result["hits"].values())
+            bad = (
+                not result["ticket"]
+                or result["max_asks"] > 2
+                or result["reasked_given"]
+                or not all(result["hits"].values())
+            )
             if args.failures and bad:
                 play(ctx, sc, verbose=True)
+                if result["reasked_given"]:
+                    print(f"    ASKED AGAIN, already given: {', '.join(result['reasked_given'])}")
         report(f"{title}: {', '.join(p.name for p in paths)}", results)
     return 0
 

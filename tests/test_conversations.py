@@ -60,6 +60,7 @@ def email_form(engine: EngineContext, lang: str = "en", **kw: object) -> Convers
         ("works in webmail, just not in Outlook", "yes"),
         ("nope", "no"),
         ("I think so?", "yes"),
+        ("hmm haven't tried... ok just did, webmail logs in fine", "yes"),
     ],
 )
 def test_a_yes_or_no_inside_a_sentence_is_understood(
@@ -273,6 +274,49 @@ def test_a_finnish_technical_answer_keeps_finnish(engine: EngineContext) -> None
     replies = chat.say("Outlook Windows 10:llä")
     assert chat.state.language == "fi"
     assert all(r.lang == "fi" for r in replies)
+
+
+def test_an_english_error_message_keeps_the_conversation_hungarian(
+    engine: EngineContext,
+) -> None:
+    chat = email_form(
+        engine, lang="hu", opening="nem tudok levelet küldeni az info@rozsa.hu címről"
+    )
+    answer_until_field(chat, "error_message")
+    replies = chat.say("ssh: connect to host 91.120.23.154 port 22: Connection timed out")
+    assert chat.state.language == "hu"
+    assert all(r.lang == "hu" for r in replies)
+
+
+def test_a_broken_direction_wins_over_the_same_direction_fine_elsewhere(
+    engine: EngineContext,
+) -> None:
+    chat = email_form(
+        engine,
+        lang="nb",
+        opening="Jeg får ikke sendt e-post fra ordre@fjellbakeri.no lenger, alt blir bare "
+        "liggende i utboksen. Webmailen funker fint, der får jeg sendt.",
+    )
+    assert chat.state.form is not None
+    assert chat.state.form["values"]["email_direction"] == "outgoing"
+
+
+@pytest.mark.parametrize(
+    ("lang", "opening"),
+    [
+        ("en", "none of us in the office are getting any emails for lund.no since yesterday"),
+        ("fi", "kukaan meidän toimistolla ei ole saanut sähköposteja lund.fi:hin eilisestä"),
+        ("ru", "у нас во всем офисе со вчерашнего дня не приходит почта на lund.ru"),
+    ],
+)
+def test_a_whole_office_without_mail_is_all_mailboxes_receiving(
+    engine: EngineContext, lang: str, opening: str
+) -> None:
+    chat = email_form(engine, lang=lang, opening=opening)
+    answer_until_ticket(chat, {"email_account": "info@lund.no"})
+    assert "email_scope" not in asked_fields(chat)
+    fields = chat.tickets[-1].draft.fields
+    assert fields["email_scope"] == "all" and fields["email_direction"] == "incoming"
 
 
 def test_i_want_a_human_asks_once_what_it_is_about(engine: EngineContext) -> None:

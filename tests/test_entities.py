@@ -28,6 +28,10 @@ def test_domains_inside_urls_and_addresses_count_as_domains() -> None:
         ("upload index.php and wp-config.php to kisbolt.hu", ["kisbolt.hu"]),
         ("version 8.2 of php on virtanen.fi.", ["virtanen.fi"]),
         ("no domain here, e.g. nothing", []),
+        ("Siirsin kahvilamarja.fi-verkkotunnuksen teille eilen", ["kahvilamarja.fi"]),
+        ("kafebar.no-domenet er nede", ["kafebar.no"]),
+        ("a shop.hu-n nem megy", ["shop.hu"]),
+        ("foo.com-bar.net is down", ["foo.com-bar.net"]),
     ],
 )
 def test_domains_in_every_language_and_not_file_names(text: str, domains: list[str]) -> None:

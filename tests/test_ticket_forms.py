@@ -15,6 +15,7 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from chatbot import keys
+from chatbot.handoff.forms import Field, parse_answer
 from tests.fixtures import ChatClient, ServerFactory, server_url
 
 FIRST_MESSAGES = {
@@ -303,3 +304,13 @@ async def test_a_customer_who_answers_in_sentences_gets_a_ticket(
     assert fields["permission"] == "yes"
     assert fields["started_at"] == "2026-12-02T08:00"
     await client.disconnect()
+
+
+def test_a_corrected_ip_and_a_page_with_its_path_are_read_as_meant() -> None:
+    ip = Field("ip_address", "text", "ip", {}, {}, {})
+    said = "az IP 91.120.23.145, jaj bocs, 91.120.23.154, felcseréltem a végét"
+    assert parse_answer(ip, said, {}) == "91.120.23.154"
+    url = Field("url", "text", "url", {}, {}, {})
+    said = "nagy-asztalosmuhely.hu/ajanlatkeres, a főoldal működik"
+    assert parse_answer(url, said, {}) == "nagy-asztalosmuhely.hu/ajanlatkeres"
+    assert parse_answer(url, "https://x.no/a?b=1", {}) == "https://x.no/a?b=1"

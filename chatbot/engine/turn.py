@@ -80,6 +80,9 @@ class Turn:
     actions: tuple[Action, ...] = ()
 
 
+_QUOTED_FIELDS = frozenset({"error_message"})
+
+
 def _update_language(
     state: ConversationState, inbound: Inbound, ctx: EngineContext
 ) -> tuple[ConversationState, float]:
@@ -94,6 +97,9 @@ def _update_language(
     for kind in ("greeting", "thanks", "goodbye", "yes", "no"):
         lexicon |= ctx.phrases.matches(plain, kind)
     probs = ctx.languages.probabilities(plain)
+    # An error message is quoted from the software, often in English: never a switch.
+    if state.form is not None and state.form.get("asking") in _QUOTED_FIELDS:
+        return state, 0.0
     answering = state.form is not None or state.awaiting is not None
     new_state = choose_language(state, plain, probs, lexicon, answering=answering)
     return new_state, probs.get(new_state.language, 0.0)

@@ -145,17 +145,24 @@ def parse_answer(field: Field, text: str, entities: Mapping[str, list[str]]) -> 
     if field.validate == "email":
         return found["email"][-1] if found["email"] else None
     if field.validate == "ip":
+        # "the IP is 91.120.23.145, sorry, 91.120.23.154": the last one said.
+        said: list[str] = []
         for token in re.split(r"[\s,;]+", text):
             try:
-                return str(ipaddress.ip_address(token.strip("[]()")))
+                said.append(str(ipaddress.ip_address(token.strip("[]()."))))
             except ValueError:
                 continue
-        return found["ip"][0] if found["ip"] else None
+        if said:
+            return said[-1]
+        return found["ip"][-1] if found["ip"] else None
     if field.validate == "url":
         if found["url"]:
             return found["url"][0]
         if found["domain"]:
-            return found["domain"][0]
+            # "shop.no/booking, the front page works": the page, with its path.
+            domain = found["domain"][0]
+            page = re.search(re.escape(domain) + r"(/[^\s,;]*[^\s,;.!?)])", text, re.IGNORECASE)
+            return domain + page.group(1) if page else domain
         return text if _URL.match(text) else None
     if field.validate == "account":
         # "Our customer number is 20471835, it's on the invoice": the number, or the login.

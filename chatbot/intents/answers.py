@@ -53,6 +53,8 @@ _SENSES: Mapping[str, Mapping[str, str]] = {
 }
 #: Below this probability the act model's best guess is no answer at all.
 _ACT_MIN = 0.42
+#: How sure the rest of a "don't know... ok, just tried: it works" answer must be.
+_TRIED_NOW_MIN = 0.75
 #: An escape ("stop", "a person please", "no idea") inside a free-text answer must be
 #: this sure, and the answer short: "Outlook stopped working" is an answer.
 _ESCAPE_MIN = 0.55
@@ -213,6 +215,17 @@ class AnswerReader:
             return Reading("answer", value, 1.0)
         readings = [self._yes_no_of(part, sense) for part in self._leading(text)]
         best = max(readings, key=lambda r: (r.act != "unclear", r.confidence))
+        if best.act in ("dont_know", "unclear"):
+            # "haven't tried... ok just did, webmail logs in fine": tried while writing,
+            # the last sentence answers.
+            # Only a report of how it behaves counts, not a bare "no" ("no other network").
+            rest = self._after_first(text)
+            if rest and not text.rstrip().endswith("?"):
+                said = self.probabilities(rest)
+                if max(said, key=said.__getitem__) in ("works", "broken"):
+                    later = self._yes_no_of(rest, sense)
+                    if later.act == "answer" and later.confidence >= _TRIED_NOW_MIN:
+                        return later
         return (
             best if best.confidence >= _ACT_MIN else Reading("unclear", confidence=best.confidence)
         )
@@ -242,6 +255,12 @@ class AnswerReader:
         if known is not None:
             return {known: 1.0}
         return self._acts.probabilities(text)
+
+    @staticmethod
+    def _after_first(text: str) -> str:
+        """What follows the first clause, or "" for a one-clause answer."""
+        parts = _CLAUSE_SPLIT.split(text.strip(), maxsplit=1)
+        return parts[1].strip() if len(parts) == 2 and words(parts[1]) else ""
 
     @staticmethod
     def _leading(text: str) -> list[str]:
@@ -311,7 +330,9 @@ class AnswerReader:
         values = {o.value for o in spec.options}
         together = "both" if "both" in values else ("all" if "all" in values else None)
         for pick in (only, named):
-            chosen = list(dict.fromkeys(v for v in pick if v not in fine or v in only))
+            # Named as broken in one clause and fine in another ("can't send from
+            # Outlook... in webmail I can send"): the broken one is the answer.
+            chosen = list(dict.fromkeys(pick))
             if len(chosen) == 1:
                 return chosen[0]
             if len(chosen) > 1 and together is not None:

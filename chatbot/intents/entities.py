@@ -18,7 +18,11 @@ _TLD = r"(?:[a-z]{2,24}|xn--[a-z0-9-]{2,59}|рф)"
 _DOMAIN = rf"(?:{_LABEL}\.)+{_TLD}"
 _EMAIL_RE = re.compile(rf"(?<![\w.+-])([a-z0-9._%+-]{{1,64}}@{_DOMAIN})(?![\w-])", re.IGNORECASE)
 _URL_RE = re.compile(r"\b((?:https?://|www\.)[^\s<>\"'`]+)", re.IGNORECASE)
-_DOMAIN_RE = re.compile(rf"(?<![\w@.-])({_DOMAIN})(?![\w-]|\.[a-z0-9])", re.IGNORECASE)
+# "kafebar.no-domenet", "kahvila.fi-verkkotunnuksen": a case ending or compound after a
+# hyphen ends the domain; "foo.com-bar.net" is one longer name.
+_DOMAIN_RE = re.compile(
+    rf"(?<![\w@.-])({_DOMAIN})(?!\w|-(?![^\W\d_]+(?![\w.-]))|\.[a-z0-9])", re.IGNORECASE
+)
 _IPV4_RE = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d{1,3}){3})(?![\d.]*\d)")
 _IPV6_RE = re.compile(r"(?<![\w:])([0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7})(?![\w:])", re.IGNORECASE)
 _CODE_RE = re.compile(r"(?<![\d.,])([245]\d\d)(?:[ -]+([245]\.\d{1,3}\.\d{1,3}))?(?![\d.,]*\d)")

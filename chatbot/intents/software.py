@@ -20,7 +20,10 @@ _SYSTEMS = (
     ("Windows", r"windows|win\s*1[01]|виндовс\w*"),
     ("macOS", r"mac\s*os|macos|macbook|imac|\bmac\b|мак\b|макбук\w*"),
     ("Linux", r"linux|ubuntu|debian|fedora|линукс\w*"),
-    ("iOS", r"\bios\b|iphone\w*|ipad\w*|айфон\w*"),
+    # The device tells the agent more than the system's name.
+    ("iPhone (iOS)", r"iphone\w*|айфон\w*"),
+    ("iPad (iOS)", r"ipad\w*|айпад\w*"),
+    ("iOS", r"\bios\b"),
     ("Android", r"android\w*|андроид\w*"),
 )
 
