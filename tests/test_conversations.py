@@ -471,3 +471,12 @@ def test_side_questions_do_not_make_a_question_come_back_forever(engine: EngineC
         chat.say("btw how do I point my domain to another web host with dns records?")
     assert asked_fields(chat).count("email_client") <= 2
     assert chat.last_ask is not None and chat.last_ask.field != "email_client"
+
+
+def test_a_sentence_naming_the_domain_is_part_of_the_request(engine: EngineContext) -> None:
+    text = (
+        "Kukaan meidan toimistolla ei ole saanut sahkoposteja eilen iltapaivasta lahtien. "
+        "Domain on tilitoimisto-virtanen.fi, asiakkaat sanoo etta viestit palautuu"
+    )
+    [request] = engine.understander.requests(text)
+    assert request.service == "email"

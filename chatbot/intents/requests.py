@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from chatbot.intents.classifier import IntentClassifier, Prediction
+from chatbot.intents.entities import extract_entities
 from chatbot.text_normalise import fold, words
 
 __all__ = ["Request", "RequestSplitter"]
@@ -31,6 +32,12 @@ class Request:
     text: str
     intent: str
     service: str | None
+
+
+def _names_the_domain(piece: str, service: str) -> bool:
+    """ "Mail is down. The domain is kafebar.no, customers get bounces": a sentence that
+    names the domain tells a fact about the first request, not a domain request."""
+    return service == "domain" and "?" not in piece and bool(extract_entities(piece)["domain"])
 
 
 class RequestSplitter:
@@ -93,6 +100,7 @@ class RequestSplitter:
                 and service is not None
                 and previous.service is not None
                 and service != previous.service
+                and not _names_the_domain(piece, service)
             )
             if previous is None or separate:
                 requests.append(Request(piece, prediction.intent, service))
