@@ -246,6 +246,7 @@ class Servers:
         bot_env = {
             # Every simulated customer comes from 127.0.0.1: lift the per-address limit.
             "CHATBOT_CONNECTION_BURST": "1000000",
+            "CHATBOT_SOCKETS_PER_ADDRESS": "1000000",
             "CHATBOT_LOG_LEVEL": "WARNING",
         }
         chatbot = [sys.executable, "-m", "chatbot", "serve", "--data-dir", str(self.tmp / "d")]

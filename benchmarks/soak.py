@@ -59,6 +59,7 @@ SAMPLE_SECONDS = 5.0
 SERVER_ENV = {
     # Every simulated customer comes from 127.0.0.1: lift the per-address limit.
     "CHATBOT_CONNECTION_BURST": "1000000",
+    "CHATBOT_SOCKETS_PER_ADDRESS": "1000000",
     "CHATBOT_DIAGNOSTICS": "0",
     "CHATBOT_LOG_LEVEL": "WARNING",
     "PYTHONUNBUFFERED": "1",

@@ -9,7 +9,6 @@ import secrets
 import time
 from collections.abc import AsyncIterator, Callable
 
-import socketio
 from aiohttp import web
 
 from chatbot import keys
@@ -27,6 +26,7 @@ from chatbot.rate_limit import RateLimiter
 from chatbot.settings import Settings
 from chatbot.store import Store
 from chatbot.store.backends import store_for
+from chatbot.upload_quota import QuotaSettings, UploadQuota
 from chatbot.web.agent import AgentNamespace
 from chatbot.web.api import api_routes, error_middleware
 from chatbot.web.customer import CustomerNamespace, SocketEmitter
@@ -38,6 +38,7 @@ from chatbot.web.privacy_api import privacy_routes
 from chatbot.web.pubsub import RedisManager
 from chatbot.web.routes import routes
 from chatbot.web.security import security_headers
+from chatbot.web.sockets import GuardedServer
 from chatbot.web.tokens import VisitorTokens, load_or_create_secret
 from chatbot.web.turns import DiagnoseFn, TurnRunner
 
@@ -87,7 +88,8 @@ def create_app(settings: Settings, *, engine: EngineContext | None = None) -> we
             channel=f"{settings.redis_prefix}socketio",
             redis_options={"socket_connect_timeout": 2, "health_check_interval": 15},
         )
-    sio = socketio.AsyncServer(
+    sio = GuardedServer(
+        sockets_per_address=settings.sockets_per_address,
         async_mode="aiohttp",
         client_manager=manager,
         cors_allowed_origins="*" if origins == ["*"] else origins,
@@ -138,6 +140,16 @@ def create_app(settings: Settings, *, engine: EngineContext | None = None) -> we
         )
         app[keys.ATTACHMENTS] = AttachmentStore(
             settings.attachments_path, int(settings.attachment_max_mb * 1024 * 1024)
+        )
+        app[keys.UPLOAD_QUOTA] = UploadQuota(
+            store,
+            settings.attachments_path,
+            QuotaSettings(
+                files_per_hour=settings.upload_files_per_hour,
+                mb_per_hour=settings.upload_mb_per_hour,
+                min_free_mb=settings.min_free_disk_mb,
+            ),
+            clock,
         )
         app[keys.CANNED] = load_canned_replies(settings.content_dir / "canned_replies.yml")
         presence = Presence(store, clock)
@@ -203,6 +215,7 @@ def create_app(settings: Settings, *, engine: EngineContext | None = None) -> we
         heartbeat.cancel()
         await asyncio.gather(heartbeat, return_exceptions=True)
         await runner.drain()
+        runner.close()
         await notifier.stop()
 
     async def close_sockets(app: web.Application) -> None:

@@ -16,6 +16,7 @@ from chatbot.metrics import Metrics
 from chatbot.rate_limit import RateLimiter
 from chatbot.settings import Settings
 from chatbot.store import Store
+from chatbot.upload_quota import UploadQuota
 from chatbot.web.live import LiveChat
 from chatbot.web.tokens import VisitorTokens
 from chatbot.web.turns import TurnRunner
@@ -37,6 +38,7 @@ __all__ = [
     "STORE",
     "TOKENS",
     "TURNS",
+    "UPLOAD_QUOTA",
 ]
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -58,4 +60,5 @@ LIVE = web.AppKey("live", LiveChat)
 #: Canned replies for the console: ``[{"id", "title", "text": {lang: text}}]``.
 CANNED: web.AppKey[list[dict[str, object]]] = web.AppKey("canned")
 ATTACHMENTS = web.AppKey("attachments", AttachmentStore)
+UPLOAD_QUOTA = web.AppKey("upload_quota", UploadQuota)
 METRICS = web.AppKey("metrics", Metrics)

@@ -51,9 +51,17 @@ class Settings:
     messages_per_second: float = 1.0
     connection_burst: float = 30
     connections_per_second: float = 1.0
+    #: Sockets open at once from one address (an office behind one NAT shares it; behind a
+    #: reverse proxy on the same host, every customer comes from its address).
+    sockets_per_address: int = 200
     history_page_size: int = 500
     #: Attachments (PNG, JPEG, PDF, plain text): the largest file accepted.
     attachment_max_mb: float = 5.0
+    #: Upload quota per visitor (an address may send four visitors' worth), and the free
+    #: disk below which uploads stop.
+    upload_files_per_hour: int = 20
+    upload_mb_per_hour: float = 50.0
+    min_free_disk_mb: float = 256.0
     log_level: str = "INFO"
     #: Live chat: chats one agent may hold at once; how long a console login lasts.
     max_chats_per_agent: int = 5
@@ -155,6 +163,10 @@ class Settings:
             ("agent_session_hours", float),
             ("reply_email_delay", float),
             ("attachment_max_mb", float),
+            ("sockets_per_address", int),
+            ("upload_files_per_hour", int),
+            ("upload_mb_per_hour", float),
+            ("min_free_disk_mb", float),
         ):
             raw = os.environ.get(f"CHATBOT_{name.upper()}")
             if raw:

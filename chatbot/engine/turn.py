@@ -10,7 +10,7 @@ in ``_WAITING``; a message that answers nothing pending is a new request.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from chatbot.engine.actions import Action, AttachToTicket
 from chatbot.engine.builder import VAGUE_MAX_WORDS, TurnBuilder
@@ -313,8 +313,21 @@ def _waiting_for(state: ConversationState) -> str | None:
     return "form" if state.form is not None else state.awaiting
 
 
+#: Understanding reads this much of a message: a question is in its first lines, and the
+#: cost of reading grows with the length (the whole message is stored for the agent).
+UNDERSTOOD_CHARS = 1000
+
+
+def _clipped(inbound: Inbound) -> Inbound:
+    if len(inbound.text) <= UNDERSTOOD_CHARS:
+        return inbound
+    cut = inbound.text.rfind(" ", 0, UNDERSTOOD_CHARS)
+    return replace(inbound, text=inbound.text[: cut if cut > 0 else UNDERSTOOD_CHARS])
+
+
 def turn(state: ConversationState, inbound: Inbound, ctx: EngineContext) -> Turn:
     """Answer one customer message."""
+    inbound = _clipped(inbound)
     state, lang_confidence = _update_language(state, inbound, ctx)
     state = state.evolve(processed_seq=max(state.processed_seq, inbound.seq))
     local = inbound.at.astimezone(ctx.hours.timezone)

@@ -32,9 +32,10 @@ _QUERY_CACHE = 4096
 #: Passage vectors kept in the cache file (about 0.8 kB each).
 _CACHE_LIMIT = 200_000
 _BATCH = 16
-#: Queries longer than this are cut: the model reads 512 tokens at most, and a customer's
-#: 4,000-character message must not cost 40 times a normal one.
-_QUERY_CHARS = 1000
+#: Queries longer than this are cut: the question is in the first sentences, and a
+#: 4,000-character message must not cost a hundred times a normal one.
+_QUERY_CHARS = 400
+_QUERY_TOKENS = 64
 
 
 class Embedder(Protocol):
@@ -61,7 +62,7 @@ class E5Embedder:
         self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def query(self, text: str) -> np.ndarray:
-        key = " ".join(text.split())[:_QUERY_CHARS]
+        key = self._clip(" ".join(text.split())[:_QUERY_CHARS])
         with self._lock:
             cached = self._queries.get(key)
             if cached is not None:
@@ -72,6 +73,21 @@ class E5Embedder:
             if len(self._queries) > _QUERY_CACHE:
                 self._queries.popitem(last=False)
             return vector
+
+    def _clip(self, text: str) -> str:
+        """At most :data:`_QUERY_TOKENS` tokens: made-up words split into many pieces, and
+        the model's cost grows with the square of the tokens."""
+        if self._model.token_count(text, True) <= _QUERY_TOKENS:
+            return text
+        tokens = text.split()
+        low, high = 1, len(tokens)
+        while low < high:  # the longest prefix of words that fits
+            middle = (low + high + 1) // 2
+            if self._model.token_count(" ".join(tokens[:middle]), True) <= _QUERY_TOKENS:
+                low = middle
+            else:
+                high = middle - 1
+        return " ".join(tokens[:low])[: _QUERY_TOKENS * 4]
 
     def passages(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -35,6 +36,7 @@ from chatbot.redaction import redact
 from chatbot.settings import LANGUAGES
 from chatbot.store import NewMessage, StoredMessage
 from chatbot.web.live import conversation_room
+from chatbot.web.sockets import EventBudget, peer_address
 from chatbot.web.wire import wire_message
 
 __all__ = ["CustomerNamespace", "SocketEmitter"]
@@ -42,12 +44,6 @@ __all__ = ["CustomerNamespace", "SocketEmitter"]
 log = logging.getLogger(__name__)
 
 Handler = TypeVar("Handler", bound=Callable[..., Awaitable[dict[str, Any]]])
-
-
-def _address(environ: dict[str, Any]) -> str:
-    request = environ.get("aiohttp.request")
-    remote = getattr(request, "remote", None) or environ.get("REMOTE_ADDR")
-    return str(remote or "unknown")
 
 
 def _count_failure(app: web.Application, exc: ChatbotError) -> None:
@@ -80,6 +76,16 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     def __init__(self, app: web.Application, namespace: str = "/") -> None:
         super().__init__(namespace)
         self.app = app
+        # A widget reads history on (re)connect and sends typing a few times a minute.
+        self._budget = EventBudget({"history": (10, 0.5), "typing": (20, 4.0)}, time.monotonic)
+
+    async def on_disconnect(self, sid: str, reason: Any = None) -> None:
+        self._budget.forget(sid)
+
+    def _spend(self, sid: str, event: str) -> None:
+        wait = self._budget.take(sid, event)
+        if wait:
+            raise RateLimited(f"too many '{event}' events; wait a moment", wait)
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         try:
@@ -93,7 +99,7 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
 
     async def _connect(self, sid: str, environ: dict[str, Any], auth: Any) -> None:
         app = self.app
-        address = _address(environ)
+        address = peer_address(environ)
         wait = await app[keys.CONNECTION_LIMITS].take(address)
         if wait:
             raise RateLimited("too many connections from your address; wait a moment", wait)
@@ -126,6 +132,7 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                 "conversation_id": conversation.id,
                 "locale": request.locale,
                 "identity": identity.to_dict() if identity else None,
+                "address": address,
             },
         )
         await self.enter_room(sid, conversation_room(conversation.id))
@@ -145,6 +152,9 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             },
             to=sid,
         )
+        if conversation.last_seq > state.processed_seq:
+            # A message acknowledged just before a crash or a restart is answered now.
+            app[keys.TURNS].schedule(conversation.id, request.locale, identity)
 
     async def _session(self, sid: str) -> dict[str, Any]:
         session: dict[str, Any] = await self.get_session(sid)
@@ -212,15 +222,23 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         conversation_id = session["conversation_id"]
         store = self.app[keys.STORE]
         files = self.app[keys.ATTACHMENTS]
+        await self.app[keys.UPLOAD_QUOTA].admit(
+            session["visitor_id"], session.get("address", "unknown"), len(upload.data)
+        )
         saved = await asyncio.to_thread(files.save, upload.data, upload.name)
         new = NewMessage(
             id=upload.id,
             sender="customer",
-            text=saved.name,
+            text=redact(saved.name)[0],
             at=self.app[keys.CLOCK](),
-            data={"attachment": saved.as_data()},
+            data={"attachment": {**saved.as_data(), "name": redact(saved.name)[0]}},
         )
-        [(stored, created)] = await store.append_messages(conversation_id, [new])
+        try:
+            [(stored, created)] = await store.append_messages(conversation_id, [new])
+        except BaseException:
+            # Nothing refers to the file: it must not stay on disk.
+            await asyncio.to_thread(files.discard, saved.id)
+            raise
         if created:
             room = conversation_room(conversation_id)
             await self.emit("message", wire_message(stored), room=room, skip_sid=sid)
@@ -237,6 +255,7 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     async def on_history(self, sid: str, data: Any = None) -> dict[str, Any]:
         request = parse_history(data)
         session = await self._session(sid)
+        self._spend(sid, "history")
         page = self.app[keys.SETTINGS].history_page_size
         messages = await self.app[keys.STORE].messages_after(
             session["conversation_id"], request.after, page + 1
@@ -248,6 +267,7 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     async def on_typing(self, sid: str, data: Any = None) -> dict[str, Any]:
         on = parse_typing(data)
         session = await self._session(sid)
+        self._spend(sid, "typing")
         await self.app[keys.LIVE].customer_typing(session["conversation_id"], on)
         return ok_ack()
 

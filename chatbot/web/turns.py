@@ -13,6 +13,7 @@ import logging
 import time
 import weakref
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -74,6 +75,7 @@ class TurnRunner:
         self._clock = clock
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._thinker = ThreadPoolExecutor(max_workers=2, thread_name_prefix="turn")
         self._incidents_cache: tuple[IncidentNotice, ...] = ()
         self._incidents_read_at = -INCIDENT_CACHE_SECONDS
 
@@ -182,12 +184,7 @@ class TurnRunner:
                 identity=identity,
                 incidents=await self._incidents(),
             )
-            # The sentence embedding is the costly part of understanding: done in a thread
-            # (it releases the GIL), so the turn on the event loop finds it cached.
-            await asyncio.to_thread(
-                self._engine.index.prepare, message.text, without_entities(message.text)
-            )
-            result = turn(state, inbound, self._engine)
+            result = await self._think(state, inbound)
             state = await self._apply(conversation, message, identity, result, f"#b{message.seq}.")
             asked = next((a for a in result.actions if isinstance(a, Diagnose)), None)
             if asked is not None:
@@ -198,8 +195,8 @@ class TurnRunner:
                     note, block = await self._diagnose(
                         asked.domain, asked.service, conversation.visitor_id, state.language
                     )
-                follow = turn(
-                    state, replace(inbound, text="", value=None, diagnosis=note), self._engine
+                follow = await self._think(
+                    state, replace(inbound, text="", value=None, diagnosis=note)
                 )
                 state = await self._apply(
                     conversation,
@@ -209,6 +206,25 @@ class TurnRunner:
                     f"#b{message.seq}.d",
                     {"diagnosis": block} if block else None,
                 )
+
+    async def _think(self, state: ConversationState, inbound: Inbound) -> Turn:
+        """The engine's turn, off the event loop: a long or odd message costs the thread
+        its time, never the other customers' sockets, health checks or acks. Two threads:
+        one embeds (outside the interpreter lock) while the other reads; more turns wait
+        in line instead of competing for the interpreter."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._thinker, self._turn, state, inbound)
+
+    def _turn(self, state: ConversationState, inbound: Inbound) -> Turn:
+        if inbound.text:
+            # The sentence embedding is the costly part of understanding (the embedder
+            # releases the interpreter while it works).
+            self._engine.index.prepare(inbound.text, without_entities(inbound.text))
+        return turn(state, inbound, self._engine)
+
+    def close(self) -> None:
+        """Stop the engine's thread (after :meth:`drain`)."""
+        self._thinker.shutdown(wait=True, cancel_futures=True)
 
     async def _apply(
         self,

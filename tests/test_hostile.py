@@ -1,0 +1,215 @@
+"""An anonymous visitor attacking a real server: each finding of the outside review,
+reproduced over real sockets, and the bound that now holds."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestServer
+
+from chatbot import keys
+from chatbot.store import NewMessage
+from chatbot.web import sockets
+from tests.fixtures import ChatClient, ServerFactory, server_url
+from tests.test_attachments import png
+
+TIMEOUT = 10.0
+
+
+def engine_io_url(server: TestServer) -> str:
+    return str(server.make_url("/socket.io/")) + "?EIO=4&transport=websocket"
+
+
+async def open_bare(http: aiohttp.ClientSession, server: TestServer, **kw: Any) -> Any:
+    """An engine.io websocket that never joins a namespace (the open packet read)."""
+    ws = await http.ws_connect(engine_io_url(server), **kw)
+    opening = await ws.receive(timeout=TIMEOUT)
+    assert opening.type == aiohttp.WSMsgType.TEXT and opening.data.startswith("0{")
+    return ws
+
+
+async def join(ws: Any) -> None:
+    """Join the customer namespace (the session event may come before the connect ack)."""
+    await ws.send_str('40{"locale":"en"}')
+    for _ in range(5):
+        frame = await ws.receive(timeout=TIMEOUT)
+        if frame.data.startswith("40"):
+            return
+    raise AssertionError("no connect ack")
+
+
+async def test_websocket_frames_are_never_inflated(chat_server: TestServer) -> None:
+    """A compressed 5 KB frame used to become megabytes in memory: compression is off."""
+    async with aiohttp.ClientSession() as http:
+        ws = await open_bare(http, chat_server, compress=15)
+        assert ws.compress == 0  # the server did not agree to permessage-deflate
+        await ws.close()
+
+
+async def test_a_packet_with_many_attachments_is_refused_before_it_is_held(
+    chat_server: TestServer,
+) -> None:
+    async with aiohttp.ClientSession() as http:
+        ws = await open_bare(http, chat_server)
+        await join(ws)
+        # A BINARY_EVENT that announces 60 attachments: today's python-socketio would
+        # hold every frame that follows until the 60th arrived.
+        placeholder = {"_placeholder": True, "num": 0}
+        await ws.send_str("4560-1" + json.dumps(["attach", {"id": "a", "data": placeholder}]))
+        ack = await _ack(ws, 1)
+        assert ack["ok"] is False and ack["error"]["code"] == "invalid_payload"
+        await ws.send_bytes(b"\x04" + b"x" * 1000)  # binary nobody asked for: closed
+        closing = await ws.receive(timeout=TIMEOUT)
+        while closing.type == aiohttp.WSMsgType.TEXT:
+            closing = await ws.receive(timeout=TIMEOUT)
+        assert closing.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+    assert chat_server.app[keys.SIO]._binary_packet == {}
+
+
+async def _ack(ws: Any, ack_id: int) -> dict[str, Any]:
+    while True:
+        frame = await ws.receive(timeout=TIMEOUT)
+        assert frame.type == aiohttp.WSMsgType.TEXT, frame
+        if frame.data == "2":
+            await ws.send_str("3")
+            continue
+        if frame.data.startswith(f"43{ack_id}"):
+            payload: list[dict[str, Any]] = json.loads(frame.data[len(f"43{ack_id}") :])
+            return payload[0]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 5000 + "]" * 5000,
+        '{"id": "m1", "text": ' + "9" * 5000 + "}",
+    ],
+    ids=["deeply-nested", "5000-digit-number"],
+)
+async def test_unreadable_json_gets_a_coded_error_ack(
+    chat_server: TestServer, body: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="chatbot.web.sockets")
+    async with aiohttp.ClientSession() as http:
+        ws = await open_bare(http, chat_server)
+        await join(ws)
+        await ws.send_str('427["message", ' + body + "]")
+        ack = await _ack(ws, 7)
+        assert ack["ok"] is False and ack["error"]["code"] == "invalid_payload"
+        await ws.close()
+    tracebacks = [r for r in caplog.records if r.exc_info]
+    assert not tracebacks
+    assert len([r for r in caplog.records if "unreadable packet" in r.getMessage()]) == 1
+
+
+async def test_bare_sockets_are_counted_per_address_and_closed_when_they_never_join(
+    make_server: ServerFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sockets, "JOIN_SECONDS", 0.5)
+    server = await make_server(sockets_per_address=5, connection_burst=1000)
+    async with aiohttp.ClientSession() as http:
+        bare = [await open_bare(http, server) for _ in range(5)]
+        with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+            await http.ws_connect(engine_io_url(server))
+        assert refused.value.status == 401
+        # Never joined a namespace: each is closed by the server, and the address may
+        # connect again.
+        for ws in bare:
+            frame = await ws.receive(timeout=TIMEOUT)
+            while frame.type == aiohttp.WSMsgType.TEXT:
+                frame = await ws.receive(timeout=TIMEOUT)
+            assert frame.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+        sio = server.app[keys.SIO]
+        for _ in range(100):
+            if sio.open_sockets("127.0.0.1") == 0:
+                break
+            await asyncio.sleep(0.05)
+        assert sio.open_sockets("127.0.0.1") == 0
+    customer = ChatClient(server_url(server))
+    await customer.connect(locale="en")  # a real visitor still gets in
+
+
+@pytest.mark.parametrize(
+    ("event", "payload", "burst"), [("history", {}, 10), ("typing", {"on": True}, 20)]
+)
+async def test_history_and_typing_are_limited_per_socket(
+    chat_server: TestServer, event: str, payload: Any, burst: int
+) -> None:
+    customer = ChatClient(server_url(chat_server))
+    await customer.connect(locale="en")
+    acks = [await customer.call(event, payload) for _ in range(burst + 5)]
+    assert all(a["ok"] for a in acks[:burst])
+    assert acks[-1]["ok"] is False and acks[-1]["error"]["code"] == "rate_limited"
+
+
+async def test_uploads_have_a_quota_and_a_free_disk_floor(
+    make_server: ServerFactory, tmp_path: Path
+) -> None:
+    server = await make_server(upload_files_per_hour=2)
+    customer = ChatClient(server_url(server))
+    await customer.connect(locale="en")
+    image = png()
+    acks = [
+        await customer.call("attach", {"id": f"u{i}", "name": "s.png", "data": image})
+        for i in range(3)
+    ]
+    assert [a["ok"] for a in acks] == [True, True, False]
+    assert acks[2]["error"]["code"] == "rate_limited"
+    folder = server.app[keys.SETTINGS].attachments_path
+    assert len(list(folder.iterdir())) == 2
+
+    # More than any disk has free:
+    full = await make_server(data_dir=tmp_path / "full", min_free_disk_mb=1e12)
+    other = ChatClient(server_url(full))
+    await other.connect(locale="en")
+    ack = await other.call("attach", {"id": "u1", "name": "s.png", "data": image})
+    assert ack["ok"] is False and ack["error"]["code"] == "storage_full"
+    assert not full.app[keys.SETTINGS].attachments_path.exists() or not list(
+        full.app[keys.SETTINGS].attachments_path.iterdir()
+    )
+
+
+async def test_a_message_stored_but_never_answered_is_answered_on_reconnect(
+    chat_server: TestServer,
+) -> None:
+    """The server died between the ack and the bot's turn: the message is in the store,
+    no turn is scheduled. The customer's reconnect answers it."""
+    customer = ChatClient(server_url(chat_server))
+    session = await customer.connect(locale="en")
+    await customer.disconnect()
+    store = chat_server.app[keys.STORE]
+    new = NewMessage(id="lost1", sender="customer", text="hello", at=1.0, data={})
+    await store.append_messages(session["conversation_id"], [new])
+
+    again = ChatClient(server_url(chat_server))
+    await again.connect(locale="en", visitor_token=session["visitor_token"])
+    [reply, *_] = await again.wait_for_messages(1)
+    assert reply["from"] == "bot"
+
+
+async def test_the_bot_thinks_off_the_event_loop(
+    chat_server: TestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A costly message must not stall every other socket: the engine's turn runs in a
+    worker thread, never on the thread that serves the sockets."""
+    from chatbot.web import turns
+
+    threads: list[threading.Thread] = []
+    real = turns.turn
+
+    def recording(*args: Any) -> Any:
+        threads.append(threading.current_thread())
+        return real(*args)
+
+    monkeypatch.setattr(turns, "turn", recording)
+    customer = ChatClient(server_url(chat_server))
+    await customer.connect(locale="en")
+    await customer.say("my email does not send since yesterday")
+    assert threads and all(t is not threading.main_thread() for t in threads)
