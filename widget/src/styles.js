@@ -41,6 +41,10 @@ form button.attach:hover { background: #eef1f5; }
 .rating .send-rating { align-self: flex-start; border: none; background: #1b5fd1; color: #fff; border-radius: 8px; padding: 7px 14px; font-size: 14px; cursor: pointer; }
 .rating .send-rating[disabled] { opacity: .5; cursor: default; }
 .msg.pending { opacity: .6; }
+.msg.customer.failed { background: #fff; color: #1d2330; border: 1px dashed #b3261e; }
+.unsent { align-self: flex-end; display: flex; align-items: center; gap: 8px; margin-top: -4px; font-size: 13px; color: #b3261e; }
+.unsent button { border: 1px solid #b3261e; background: #fff; color: #b3261e; border-radius: 14px; padding: 3px 10px; font-size: 13px; cursor: pointer; }
+.unsent button:hover { background: #fdecea; }
 .card { align-self: flex-start; max-width: 85%; background: #fff; border: 1px solid #c9d6ef; border-left: 4px solid #1b5fd1;
   border-radius: 8px; padding: 8px 11px; }
 .card strong { display: block; margin-bottom: 3px; }

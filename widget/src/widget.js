@@ -3,15 +3,29 @@
 import { io } from "socket.io-client";
 import { CSS } from "./styles.js";
 import { texts } from "./i18n.js";
+import {
+  NEW_VISITOR,
+  adoptLegacyOutbox,
+  changeOutbox,
+  dropOutboxes,
+  moveOutbox,
+  readOutbox,
+  scopeOf,
+  writeOutbox,
+} from "./outbox.js";
 
 const script = document.currentScript;
 const SERVER = (script && script.dataset.server) || (script ? new URL(script.src).origin : location.origin);
 const TOKEN_KEY = "chatbot.visitor_token";
-const QUEUE_KEY = "chatbot.outbox";
+// Error codes after which the server has stored nothing and wants the same id again.
+const RETRIABLE = new Set(["internal_error", "temporarily_unavailable", "rate_limited"]);
+const ACK_TIMEOUT = 8000;
 
 const state = {
   locale: (script && script.dataset.locale) || document.documentElement.lang || "en",
   userToken: null,
+  connecting: null, // the outbox scope of the connection being opened
+  session: null, // the open connection: {scope, conversation, ready}; null while there is none
   lang: "en",
   conversation: null,
   lastSeq: 0,
@@ -108,6 +122,7 @@ function applyTexts() {
   typing.textContent = t.typing;
   offline.textContent = t.offline;
   log.setAttribute("aria-label", t.log);
+  for (const note of log.querySelectorAll(".unsent")) unsentTexts(note);
 }
 
 function safeUrl(url) {
@@ -221,6 +236,13 @@ async function sendFile(file) {
     notice(typeOk ? fill(t.attach_too_big, { mb: Math.round(MAX_FILE / 1024 / 1024) }) : t.attach_type);
     return;
   }
+  // Offline, socket.io would hold the upload and send it over the next connection, which
+  // may be another identity's (after identify() or reset()): files are not queued.
+  const session = state.session;
+  if (!session || !socket.connected) {
+    notice(t.offline);
+    return;
+  }
   const id = newId();
   state.seen.add(id);
   const local = { id, from: "customer", text: file.name, attachment: { name: file.name, size: file.size, type: file.type } };
@@ -228,10 +250,12 @@ async function sendFile(file) {
   let ack;
   try {
     const data = await file.arrayBuffer();
+    if (state.session !== session || !socket.connected) throw new Error("connection changed");
     ack = await socket.timeout(30000).emitWithAck("attach", { id, name: file.name, data });
   } catch {
     ack = null;
   }
+  if (state.session !== session) ack = null; // its seq would be another conversation's
   const placeholder = log.querySelector(`.msg[data-id="${CSS_ESCAPE(id)}"]`);
   if (ack && ack.ok) {
     if (placeholder) placeholder.replaceWith(attachmentView(ack.message, false));
@@ -278,7 +302,7 @@ function ratingForm(ticket) {
   const comment = el("textarea", { rows: "2", maxlength: "2000", placeholder: t.comment, "aria-label": t.comment });
   const submit = el("button", { type: "button", class: "send-rating", disabled: "" }, t.send_rating);
   submit.addEventListener("click", async () => {
-    if (!score) return;
+    if (!score || !socket.connected) return;
     submit.disabled = true;
     let ack;
     try {
@@ -306,8 +330,7 @@ function receive(message) {
   if (message.seq) state.bySeq.set(message.seq, message);
   state.lastSeq = Math.max(state.lastSeq, message.seq || 0);
   if (state.seen.has(message.id)) {
-    const pending = log.querySelector(`.msg.pending[data-id="${CSS_ESCAPE(message.id)}"]`);
-    if (pending) pending.classList.remove("pending");
+    markSent(message.id); // the server only ever sends what it has stored
     return;
   }
   state.seen.add(message.id);
@@ -359,18 +382,9 @@ function showPosition(update) {
   }
 }
 
-// The outbox survives reloads and flaky connections: each message keeps its client id
-// until the server acknowledges it, so a retry is stored once.
-function outbox() {
-  try {
-    return JSON.parse(localStorage.getItem(QUEUE_KEY) || "[]");
-  } catch {
-    return [];
-  }
-}
-
-function saveOutbox(items) {
-  localStorage.setItem(QUEUE_KEY, JSON.stringify(items));
+// The identity the next connection will be: the portal's customer, or this browser's visitor.
+function currentScope() {
+  return scopeOf(state.userToken, localStorage.getItem(TOKEN_KEY));
 }
 
 function newId() {
@@ -383,57 +397,153 @@ function sendMessage(text, value, askId) {
   const item = { id: newId(), text };
   if (value) item.value = value;
   if (value && askId) item.ask_id = askId;
-  saveOutbox([...outbox(), item]);
+  // Into the conversation on screen while one is open, else the identity connected next.
+  const scope = state.session ? state.session.scope : currentScope();
+  writeOutbox(scope, [...readOutbox(scope), item]);
   state.seen.add(item.id);
   renderMessage({ id: item.id, from: "customer", text }, true);
-  flush();
+  flushSoon();
 }
 
-let flushing = false;
+function bubbleOf(id) {
+  return log.querySelector(`.msg[data-id="${CSS_ESCAPE(id)}"]`);
+}
+
+function unsentNote(id) {
+  return log.querySelector(`.unsent[data-for="${CSS_ESCAPE(id)}"]`);
+}
+
+// Stored by the server: only now does the bubble look sent.
+function markSent(id) {
+  const bubble = bubbleOf(id);
+  if (bubble) bubble.classList.remove("pending", "failed");
+  const note = unsentNote(id);
+  if (note) note.remove();
+}
+
+// Refused for good: the bubble says "not sent", with a button to send it again.
+function markNotSent(scope, id, code) {
+  const bubble = bubbleOf(id);
+  if (!bubble) return;
+  bubble.classList.remove("pending");
+  bubble.classList.add("failed");
+  let note = unsentNote(id);
+  if (!note) {
+    note = el("div", { class: "unsent", role: "status", "data-for": id });
+    const retry = el("button", { type: "button", class: "retry" });
+    retry.addEventListener("click", () => retryMessage(scope, id));
+    note.append(el("span"), retry);
+    bubble.after(note);
+  }
+  note.dataset.code = code;
+  unsentTexts(note);
+}
+
+function unsentTexts(note) {
+  const t = texts(state.lang);
+  note.querySelector("span").textContent = note.dataset.code === "too_long" ? t.not_sent_long : t.not_sent;
+  note.querySelector("button").textContent = t.retry;
+}
+
+function retryMessage(scope, id) {
+  const item = readOutbox(scope).find((queued) => queued.id === id);
+  if (!item) return; // another tab of this browser sent it meanwhile
+  const note = unsentNote(id);
+  if (note) note.remove();
+  const bubble = bubbleOf(id);
+  if (bubble) {
+    bubble.classList.remove("failed");
+    bubble.classList.add("pending");
+  }
+  changeOutbox(scope, id, ({ failed, ...again }) => [again]);
+  // The conversation is gone (erased): a new connection of the same identity opens a new
+  // one, and sends the message there.
+  if (item.failed === "not_found") reconnect();
+  else flushSoon();
+}
+
+// An identity's unsent messages, drawn after what the server already has: a reload or
+// the identity's return shows them as waiting, or as not sent.
+function showOutbox(scope) {
+  for (const item of readOutbox(scope)) {
+    if (state.seen.has(item.id)) continue;
+    state.seen.add(item.id);
+    renderMessage({ id: item.id, from: "customer", text: item.text }, true);
+    if (item.failed) markNotSent(scope, item.id, item.failed);
+  }
+}
+
+let flushingFor = null; // the session whose outbox is being sent
+let retryTimer = null;
+let failures = 0; // answers in a row that asked to retry, for the backoff
+
+// A retry already waits for its time: a new message goes behind it, not around it.
+function flushSoon() {
+  if (!retryTimer) flush();
+}
+
+function retryLater(code, ack) {
+  failures += 1;
+  const t = texts(state.lang);
+  // Doubling waits with jitter (1, 2, 4 ... at most 30 s), so that a server getting back
+  // on its feet is not hit by every widget at once; fair use says how long to wait.
+  let wait = Math.min(30000, 1000 * 2 ** (failures - 1)) * (0.8 + Math.random() * 0.4);
+  if (code === "rate_limited") wait = Math.max(1, parseFloat(ack.error.retry_after) || 2) * 1000;
+  offline.textContent = code === "rate_limited" ? t.slow : t.unavailable;
+  offline.hidden = false;
+  clearTimeout(retryTimer);
+  retryTimer = setTimeout(() => {
+    retryTimer = null;
+    flush();
+  }, wait);
+}
+
 async function flush() {
-  if (flushing || !socket.connected) return;
-  flushing = true;
+  const session = state.session;
+  if (!session || !session.ready || !socket.connected || flushingFor === session) return;
+  flushingFor = session;
   try {
-    for (const item of outbox()) {
+    for (;;) {
+      // Read each time: messages written meanwhile join the queue; refused ones wait for
+      // the customer's retry. Checked right before the emit: socket.io would hold a packet
+      // emitted offline for the next connection, which may be another identity's.
+      const item = readOutbox(session.scope).find((queued) => !queued.failed);
+      if (!item || state.session !== session || !socket.connected) return;
+      const { failed, ...payload } = item;
       let ack;
       try {
-        ack = await socket.timeout(8000).emitWithAck("message", item);
+        ack = await socket.timeout(ACK_TIMEOUT).emitWithAck("message", payload);
       } catch {
-        return; // no answer: retried with the same id after the next reconnect
+        ack = null; // no answer: stored or not, the same id is safe to send again
       }
-      if (ack && !ack.ok && ack.error && ack.error.code === "temporarily_unavailable") {
-        // Our side has a passing fault (storage down): keep the message, say so, retry.
-        offline.textContent = texts(state.lang).unavailable;
-        offline.hidden = false;
-        setTimeout(() => {
-          offline.hidden = true;
-          offline.textContent = texts(state.lang).offline;
-          flush();
-        }, 3000);
-        return;
-      }
-      if (ack && !ack.ok && ack.error && ack.error.code === "rate_limited") {
-        // Fair use: keep it, say so politely, resend the same id when allowed.
-        offline.textContent = texts(state.lang).slow;
-        offline.hidden = false;
-        const wait = Math.max(1, parseFloat(ack.error.retry_after) || 2) * 1000;
-        setTimeout(() => {
-          offline.hidden = true;
-          offline.textContent = texts(state.lang).offline;
-          flush();
-        }, wait);
-        return;
-      }
-      saveOutbox(outbox().filter((queued) => queued.id !== item.id));
-      const bubble = log.querySelector(`.msg[data-id="${CSS_ESCAPE(item.id)}"]`);
-      if (bubble) bubble.classList.remove("pending");
+      const current = state.session === session;
       if (ack && ack.ok) {
-        state.bySeq.set(ack.seq, item);
+        changeOutbox(session.scope, item.id, () => []);
+        if (!current) continue;
+        markSent(item.id);
+        state.bySeq.set(ack.seq, { ...payload, from: "customer", seq: ack.seq });
         state.lastSeq = Math.max(state.lastSeq, ack.seq);
+        if (failures) {
+          failures = 0;
+          offline.hidden = true;
+          offline.textContent = texts(state.lang).offline;
+        }
+        continue;
       }
+      const code = ack ? (ack.error && ack.error.code) || "internal_error" : null;
+      if (!ack || RETRIABLE.has(code)) {
+        // Kept, still drawn as waiting. Without an answer over a connection that is gone,
+        // the next connection's session sends it again.
+        if (current && socket.connected) retryLater(code, ack);
+        return;
+      }
+      // Refused for good (too long, conversation gone, a payload this server does not
+      // take...): the same message would be refused again, so it waits for the customer.
+      changeOutbox(session.scope, item.id, (refused) => [{ ...refused, failed: code }]);
+      if (current) markNotSent(session.scope, item.id, code);
     }
   } finally {
-    flushing = false;
+    if (flushingFor === session) flushingFor = null;
   }
 }
 
@@ -459,13 +569,26 @@ const socket = io(SERVER, {
     const token = localStorage.getItem(TOKEN_KEY);
     if (state.userToken) auth.user_token = state.userToken;
     else if (token) auth.visitor_token = token;
+    state.connecting = scopeOf(state.userToken, token);
     cb(auth);
   },
 });
 
 socket.on("session", async (session) => {
+  let scope = state.connecting; // who the server let in: the identity this connection sent
+  if (session.visitor_token) {
+    localStorage.setItem(TOKEN_KEY, session.visitor_token);
+    scope = scopeOf(null, session.visitor_token);
+    // The server started a visitor for this browser, which had none: what was written
+    // meanwhile is this visitor's.
+    if (state.connecting === NEW_VISITOR) moveOutbox(NEW_VISITOR, scope);
+  }
+  const live = { scope, conversation: session.conversation_id, ready: false };
+  state.session = live;
+  clearTimeout(retryTimer); // a new connection: send at once
+  retryTimer = null;
+  failures = 0;
   offline.textContent = texts(state.lang).offline;
-  if (session.visitor_token) localStorage.setItem(TOKEN_KEY, session.visitor_token);
   if (state.conversation && state.conversation !== session.conversation_id) resetScreen();
   state.conversation = session.conversation_id;
   state.lang = session.language || state.lang;
@@ -473,6 +596,10 @@ socket.on("session", async (session) => {
   showTicket(session.ticket);
   offline.hidden = true;
   await catchUp();
+  if (state.session !== live) return;
+  // Sent only once the screen shows what the server has, and then what is still unsent.
+  live.ready = true;
+  showOutbox(scope);
   await flush();
 });
 socket.on("message", receive);
@@ -485,13 +612,18 @@ socket.on("typing", (event) => {
   typing.hidden = !on;
 });
 socket.on("disconnect", () => {
+  state.session = null;
+  offline.textContent = texts(state.lang).offline;
   offline.hidden = false;
   typing.hidden = true;
 });
 socket.on("connect_error", (error) => {
   const code = error && error.data && error.data.code;
   if (code === "invalid_token" && !state.userToken) {
-    localStorage.removeItem(TOKEN_KEY); // forged or from another server: start afresh
+    // Forged or from another server: start afresh. The refused token names no conversation
+    // anyone can reach; what this browser wrote under it goes to the visitor it becomes.
+    if (state.connecting && state.connecting.startsWith("v")) moveOutbox(state.connecting, NEW_VISITOR);
+    localStorage.removeItem(TOKEN_KEY);
     socket.connect();
   } else if (code === "invalid_token") {
     // The portal's signed login was refused (expired or not valid): say so, and do not
@@ -515,6 +647,15 @@ function resetScreen() {
   state.bySeq.clear();
   state.lastSeq = 0;
   banner.hidden = true;
+}
+
+// Another identity's chat opens next: nothing of this one stays on screen, and nothing
+// more is sent over its connection (flush stops at the changed session).
+function leaveConversation() {
+  state.session = null;
+  state.conversation = null;
+  resetScreen();
+  showTicket(null);
 }
 
 function open() {
@@ -563,13 +704,16 @@ input.addEventListener("input", () => {
   if (!typingTimer) socket.emit("typing", { on: true });
   clearTimeout(typingTimer);
   typingTimer = setTimeout(() => {
-    socket.emit("typing", { on: false });
+    if (socket.connected) socket.emit("typing", { on: false });
     typingTimer = null;
   }, 1500);
 });
 
 function reconnect() {
   socket.disconnect();
+  // What socket.io buffered while the connection was down would go out over the next one,
+  // whoever it is for: the outbox, not this buffer, is what is sent again.
+  socket.sendBuffer = [];
   socket.connect();
 }
 
@@ -577,7 +721,12 @@ window.Chatbot = {
   open,
   close,
   identify(userToken) {
+    // The previous identity's unsent messages stay in its own outbox and go out when it
+    // is back (the same customer logging in again, the visitor after identify(null)):
+    // the person writing now may not be the one who wrote them.
+    const before = currentScope();
     state.userToken = userToken || null;
+    if (currentScope() !== before) leaveConversation();
     reconnect();
   },
   setLocale(lang) {
@@ -586,11 +735,14 @@ window.Chatbot = {
     applyTexts();
   },
   reset() {
-    // On logout: forget this visitor on this device.
+    // On logout: forget this visitor on this device, and drop every unsent message on it
+    // rather than keep it for a later login. The device may be shared: the next person
+    // must neither find a logged-out customer's words in storage nor send them, and the
+    // anonymous visitor forgotten here can never come back to send its own.
     state.userToken = null;
     localStorage.removeItem(TOKEN_KEY);
-    localStorage.removeItem(QUEUE_KEY);
-    resetScreen();
+    dropOutboxes();
+    leaveConversation();
     reconnect();
   },
 };
@@ -601,6 +753,7 @@ function start() {
   applyTexts();
   const identity = script && script.dataset.userToken;
   if (identity) state.userToken = identity;
+  adoptLegacyOutbox(currentScope());
   socket.connect();
 }
 

@@ -1,0 +1,87 @@
+// The outbox in localStorage: the customer's unsent messages, kept through reloads and
+// flaky connections. Each keeps its client id until the server has stored it, so a retry
+// is stored once. There is one outbox per identity ("chatbot.outbox.<scope>"), and widget.js
+// sends one only over a connection of that identity.
+import { sha256Hex } from "./sha256.js";
+
+const OUTBOX_PREFIX = "chatbot.outbox.";
+// The one outbox of older widgets, for every identity at once.
+const LEGACY_OUTBOX = "chatbot.outbox";
+// Messages written while this browser has no identity yet (a first visit offline, or after
+// a logout): they belong to the visitor the server starts for this browser next.
+export const NEW_VISITOR = "new";
+
+// The scope of an identity is a hash, so that no storage key holds a token. A portal
+// customer is their user id ("sub"): a renewed token of the same customer keeps the
+// outbox. A visitor is their visitor token.
+export function scopeOf(userToken, visitorToken) {
+  if (userToken) {
+    const subject = tokenSubject(userToken);
+    return "u" + sha256Hex(subject ? `sub:${subject}` : `token:${userToken}`).slice(0, 32);
+  }
+  return visitorToken ? "v" + sha256Hex(`visitor:${visitorToken}`).slice(0, 32) : NEW_VISITOR;
+}
+
+// The user id in a portal token, read without checking the signature: the server checks
+// it, and refuses the connection this outbox would be sent over when it is forged.
+function tokenSubject(token) {
+  try {
+    const body = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    const claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(body), (c) => c.charCodeAt(0))));
+    return typeof claims.sub === "string" && claims.sub ? claims.sub : null;
+  } catch {
+    return null;
+  }
+}
+
+export function readOutbox(scope) {
+  try {
+    const items = JSON.parse(localStorage.getItem(OUTBOX_PREFIX + scope) || "[]");
+    return Array.isArray(items) ? items : [];
+  } catch {
+    return [];
+  }
+}
+
+export function writeOutbox(scope, items) {
+  if (items.length) localStorage.setItem(OUTBOX_PREFIX + scope, JSON.stringify(items));
+  else localStorage.removeItem(OUTBOX_PREFIX + scope);
+}
+
+export function changeOutbox(scope, id, change) {
+  writeOutbox(
+    scope,
+    readOutbox(scope).flatMap((item) => (item.id === id ? change(item) : [item])),
+  );
+}
+
+export function moveOutbox(from, to) {
+  const moved = readOutbox(from);
+  if (from === to || !moved.length) return;
+  writeOutbox(to, [...readOutbox(to), ...moved]);
+  writeOutbox(from, []);
+}
+
+export function dropOutboxes() {
+  const keys = [];
+  for (let i = 0; i < localStorage.length; i += 1) keys.push(localStorage.key(i));
+  for (const key of keys) {
+    if (key === LEGACY_OUTBOX || key.startsWith(OUTBOX_PREFIX)) localStorage.removeItem(key);
+  }
+}
+
+// Older widgets kept one outbox for every identity: whose its messages are, nobody can
+// tell. They are not sent by themselves; shown as not sent, they go out only when the
+// person at the screen presses retry.
+export function adoptLegacyOutbox(scope) {
+  try {
+    const legacy = JSON.parse(localStorage.getItem(LEGACY_OUTBOX) || "[]");
+    if (Array.isArray(legacy) && legacy.length) {
+      const unconfirmed = legacy.map((item) => ({ ...item, failed: "unconfirmed" }));
+      writeOutbox(scope, [...unconfirmed, ...readOutbox(scope)]);
+    }
+  } catch {
+    // unreadable: nothing to keep
+  }
+  localStorage.removeItem(LEGACY_OUTBOX);
+}
