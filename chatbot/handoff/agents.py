@@ -13,7 +13,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from chatbot.errors import ChatbotError, InvalidPayload, RateLimited, Unauthorized
-from chatbot.rate_limit import RateLimiter
+from chatbot.rate_limit import LoginThrottle
 from chatbot.store import Agent, NewAgent, Store
 
 __all__ = ["MIN_PASSWORD", "AgentAuth", "Login", "normalise_email"]
@@ -52,14 +52,14 @@ class AgentAuth:
         store: Store,
         clock: Callable[[], float],
         session_seconds: float = 12 * 3600,
-        failures: RateLimiter | None = None,
+        throttle: LoginThrottle | None = None,
     ) -> None:
         self._store = store
         self._clock = clock
         self._session_seconds = session_seconds
         self._hasher = PasswordHasher()
         # Brute force: 5 failed logins per address or account, then one per 30 s.
-        self._failures = failures or RateLimiter(store, "login", 5, 1 / 30, clock)
+        self.throttle = throttle or LoginThrottle(store, clock)
         self._dummy_hash = self._hasher.hash(secrets.token_hex(16))
 
     async def add(
@@ -89,29 +89,39 @@ class AgentAuth:
         return await self._store.set_agent_password(normalise_email(email), hashed)
 
     async def login(self, email: str, password: str, address: str) -> Login:
-        keys = (f"address:{address}", f"account:{email.strip().lower()}")
-        wait = max([await self._failures.peek(key) for key in keys])
+        """A new session for the right e-mail and password. :class:`Unauthorized`
+        (``invalid_credentials``) otherwise; :class:`RateLimited` after too many failures
+        from ``address`` or for the account (see :class:`LoginThrottle`)."""
+        throttle = self.throttle
+        # A flood from a refused address stops here, before it costs a lookup or a hash.
+        wait = await throttle.address_wait(address)
         if wait:
             raise RateLimited("too many failed logins; wait a moment", wait)
         try:
-            agent = await self._check(email, password)
-        except Unauthorized:
-            for key in keys:
-                await self._failures.take(key)
-            raise
+            key = normalise_email(email)
+        except ChatbotError:
+            key = None
+        found = await self._store.agent_credentials(key) if key else None
+        account = found[0].id if found else None
+        key = key or email.strip().lower()
+        async with throttle.turn(address, account, key):
+            wait = await throttle.wait(address, account, key)
+            if wait:
+                raise RateLimited("too many failed logins; wait a moment", wait)
+            try:
+                agent = await self._check(found, password)
+            except Unauthorized:
+                await throttle.failed(address, account, key)
+                raise
+            await throttle.succeeded(address, agent.id)
         token = _TOKEN_PREFIX + secrets.token_urlsafe(32)
         now = self._clock()
         expires_at = now + self._session_seconds
         await self._store.create_session(_token_hash(token), agent.id, now, expires_at)
         return Login(token, agent, expires_at)
 
-    async def _check(self, email: str, password: str) -> Agent:
+    async def _check(self, found: tuple[Agent, str] | None, password: str) -> Agent:
         refused = Unauthorized("wrong e-mail address or password", code="invalid_credentials")
-        try:
-            email = normalise_email(email)
-        except ChatbotError:
-            raise refused from None
-        found = await self._store.agent_credentials(email)
         # An unknown address costs as much as a wrong password: no account probing by time.
         hashed = found[1] if found else self._dummy_hash
         try:

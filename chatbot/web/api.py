@@ -19,11 +19,10 @@ from aiohttp import web
 
 from chatbot import keys
 from chatbot.errors import ChatbotError, Forbidden, InvalidPayload, RateLimited, Unauthorized
-from chatbot.protocol import parse_ticket_change
+from chatbot.protocol import TicketChange, parse_ticket_change
 from chatbot.records import iso_time, message_record, note_record, ticket_record
-from chatbot.store import PRIORITIES, STATUSES, Agent, Ticket
+from chatbot.store import PRIORITIES, STATUSES, Agent
 from chatbot.web.agent import EDITABLE_STATUSES, agent_record
-from chatbot.web.live import LiveChat
 from chatbot.web.openapi import OPENAPI
 
 __all__ = ["api_routes", "error_middleware", "json_body", "request_agent"]
@@ -68,9 +67,13 @@ async def error_middleware(
 
 
 async def json_body(request: web.Request) -> dict[str, Any]:
+    """The request's JSON object; :class:`InvalidPayload` for anything else, including
+    nesting too deep for the parser and numbers too long to convert."""
     try:
         data = await request.json(loads=json.loads)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except RecursionError:
+        raise InvalidPayload("the body is nested too deeply") from None
+    except ValueError:  # also JSONDecodeError, UnicodeDecodeError, too many digits
         raise InvalidPayload("the body must be a JSON object") from None
     if not isinstance(data, dict):
         raise InvalidPayload("the body must be a JSON object")
@@ -168,37 +171,61 @@ async def patch_ticket(request: web.Request) -> web.Response:
     data = await json_body(request)
     live = request.app[keys.LIVE]
     number = request.match_info["number"]
-    if data.get("status") == "closed":
-        resolution = _string(data, "resolution", 2000)
-        rest = {k: v for k, v in data.items() if k not in ("status", "resolution")}
-        if rest:
-            await _apply_change(live, agent, number, rest)
-        ticket = await live.close(agent, number, resolution)
-    else:
-        ticket = await _apply_change(live, agent, number, data)
+    if data.get("status") != "closed":
+        ticket = await live.update(agent, _change(number, data))
+        return web.json_response(await live.record(ticket))
+    # Closing with other changes: everything is checked before anything is changed, so a
+    # refused close leaves the ticket as it was.
+    resolution = _string(data, "resolution", 2000)
+    rest = {k: v for k, v in data.items() if k not in ("status", "resolution")}
+    change = _change(number, rest) if rest else None
+    ticket = await live.ticket(number)
+    if change is not None:
+        live.check_update(ticket, change)
+    live.check_close(agent, ticket)
+    if change is not None:
+        await live.update(agent, change)
+    ticket = await live.close(agent, ticket.number, resolution)
     return web.json_response(await live.record(ticket))
 
 
-async def _apply_change(live: LiveChat, agent: Agent, number: str, data: dict[str, Any]) -> Ticket:
-    change = parse_ticket_change({**data, "ticket": number}, PRIORITIES, EDITABLE_STATUSES)
-    return await live.update(agent, change)
+def _change(number: str, data: dict[str, Any]) -> TicketChange:
+    return parse_ticket_change({**data, "ticket": number}, PRIORITIES, EDITABLE_STATUSES)
+
+
+def _display_name(data: dict[str, Any], key: str) -> str | None:
+    if data.get(key) is None:
+        return None
+    name = " ".join(_string(data, key, 80).split())
+    if not name or not name.isprintable():
+        raise InvalidPayload(f"'{key}' must be a name of printable characters")
+    return name
 
 
 @routes.post("/api/tickets/{number}/messages")
 async def post_message(request: web.Request) -> web.Response:
-    """An outside helpdesk's agent answers: the reply reaches the customer's chat."""
+    """An agent or a helpdesk bridge answers: the reply reaches the customer's chat.
+
+    The console's rules hold: an agent writes only in a chat they hold (claimed or
+    transferred to them); admins write in any chat that is not closed. Only admins may
+    name someone else, with ``on_behalf_of`` (``author`` is the older name of the same
+    field): the customer then sees "Ana (via <the admin account's name>)", and the stored
+    message keeps the posting account's id with ``on_behalf_of: "Ana"``.
+    """
     agent = await request_agent(request)
     data = await json_body(request)
     text = _string(data, "text", request.app[keys.SETTINGS].max_message_chars).strip()
     client_id = data.get("id") or "api-" + secrets.token_hex(8)
     if not isinstance(client_id, str) or len(client_id) > 64:
         raise InvalidPayload("'id' must be a string of at most 64 characters")
-    author = data.get("author")
-    if author is not None:
-        author = " ".join(_string(data, "author", 80).split())
-        agent = Agent(agent.id, agent.email, author, agent.role, agent.created_at)
+    names = {_display_name(data, key) for key in ("on_behalf_of", "author")} - {None}
+    if len(names) > 1:
+        raise InvalidPayload("'on_behalf_of' and 'author' name different people")
+    on_behalf_of = names.pop() if names else None
+    if on_behalf_of is not None and agent.role != "admin":
+        raise Forbidden("only admins may post on behalf of someone else")
     stored, created = await request.app[keys.LIVE].agent_message(
-        agent, request.match_info["number"], client_id, text, via="api"
+        agent, request.match_info["number"], client_id, text, via="api", on_behalf_of=on_behalf_of
     )
     return web.json_response(
         {"message": message_record(stored), "duplicate": not created},

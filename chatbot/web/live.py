@@ -389,10 +389,16 @@ class LiveChat:
         if ticket.assignee != agent.id and agent.role != "admin":
             raise Forbidden(f"claim {ticket.number} before you write to the customer")
 
-    async def close(self, agent: Agent, number: object, resolution: str) -> Ticket:
-        ticket = await self.ticket(number)
+    def check_close(self, agent: Agent, ticket: Ticket) -> None:
+        """Raise unless ``agent`` may close ``ticket``: theirs, in the queue, or an admin."""
+        if ticket.status == "closed":
+            raise Conflict(f"{ticket.number} is closed", code="ticket_closed")
         if ticket.assignee not in (None, agent.id) and agent.role != "admin":
             raise Forbidden(f"{ticket.number} is another agent's chat")
+
+    async def close(self, agent: Agent, number: object, resolution: str) -> Ticket:
+        ticket = await self.ticket(number)
+        self.check_close(agent, ticket)
         ticket = await self.store.close_ticket(ticket.number, resolution, self.clock())
         await self._say(
             ticket,
@@ -413,13 +419,18 @@ class LiveChat:
         *,
         via: str = "console",
         attachment: Mapping[str, Any] | None = None,
+        on_behalf_of: str | None = None,
     ) -> tuple[StoredMessage, bool]:
+        """An agent writes to the customer; the same holder rules whichever way (``via``)
+        it comes. ``on_behalf_of`` (the caller checks who may use it): the customer sees
+        "<name> (via <agent>)", and the message stays the posting agent's."""
         ticket = await self.ticket(number)
-        if via == "console":
-            self._check_holder(agent, ticket)
-        elif ticket.status == "closed":
-            raise Conflict(f"{ticket.number} is closed", code="ticket_closed")
-        data: dict[str, Any] = {"agent": {"id": agent.id, "name": agent.name}}
+        self._check_holder(agent, ticket)
+        author: dict[str, Any] = {"id": agent.id, "name": agent.name}
+        if on_behalf_of is not None:
+            author["name"] = f"{on_behalf_of} (via {agent.name})"
+            author["on_behalf_of"] = on_behalf_of
+        data: dict[str, Any] = {"agent": author}
         if articles:
             data["articles"] = articles
         if attachment:
@@ -456,8 +467,8 @@ class LiveChat:
             )
         return note, created
 
-    async def update(self, agent: Agent, change: TicketChange) -> Ticket:
-        ticket = await self.ticket(change.ticket)
+    def check_update(self, ticket: Ticket, change: TicketChange) -> None:
+        """Raise unless ``change`` may be applied to ``ticket`` as it is now."""
         if ticket.status == "closed":
             raise Conflict(f"{ticket.number} is closed", code="ticket_closed")
         # Who holds a ticket changes only by claim, transfer and release.
@@ -465,6 +476,10 @@ class LiveChat:
             raise Conflict(f"release {ticket.number} to put it back in the queue")
         if change.status in LIVE_STATUSES and ticket.assignee is None:
             raise Conflict(f"claim {ticket.number} first")
+
+    async def update(self, agent: Agent, change: TicketChange) -> Ticket:
+        ticket = await self.ticket(change.ticket)
+        self.check_update(ticket, change)
         ticket = await self.store.update_ticket(
             ticket.number,
             self.clock(),

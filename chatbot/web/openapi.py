@@ -62,6 +62,9 @@ OPENAPI: dict[str, Any] = {
             "BadRequest": _json(_ref("Error"), "Invalid input"),
             "Unauthorized": _json(_ref("Error"), "No valid session token"),
             "NotFound": _json(_ref("Error"), "No such ticket"),
+            "Forbidden": _json(
+                _ref("Error"), "Not allowed: another agent's chat, or a field only admins use"
+            ),
             "Conflict": _json(_ref("Error"), "Conflicts with the ticket's state"),
         },
         "schemas": {
@@ -146,7 +149,16 @@ OPENAPI: dict[str, Any] = {
                     "from": {"enum": ["customer", "bot", "agent", "system"]},
                     "text": {"type": "string"},
                     "at": {"type": "string", "format": "date-time"},
-                    "agent": {"type": "object"},
+                    "agent": {
+                        "type": "object",
+                        "description": "who wrote: `id` and `name` of the agent account;"
+                        " `on_behalf_of` when an admin bridge posted for someone",
+                        "properties": {
+                            "id": {"type": "string"},
+                            "name": {"type": "string"},
+                            "on_behalf_of": {"type": "string"},
+                        },
+                    },
                     "articles": {"type": "array"},
                 },
             },
@@ -212,7 +224,11 @@ OPENAPI: dict[str, Any] = {
                         "Logged in",
                     ),
                     **_ERRORS,
-                    "429": _json(_ref("Error"), "Too many failed logins: wait Retry-After"),
+                    "429": _json(
+                        _ref("Error"),
+                        "Too many failed logins from this address, or for this account from"
+                        " an address it has not logged in from before: wait Retry-After",
+                    ),
                 },
             }
         },
@@ -292,6 +308,9 @@ OPENAPI: dict[str, Any] = {
             },
             "patch": {
                 "summary": "Change title, fields, priority or status (closing needs a resolution)",
+                "description": "Everything is checked before anything changes: a close that"
+                " is refused (another agent's chat: 403; closed already: 409) applies none of"
+                " the other fields sent with it.",
                 "parameters": [_NUMBER],
                 "requestBody": {
                     "required": True,
@@ -300,6 +319,7 @@ OPENAPI: dict[str, Any] = {
                 "responses": {
                     "200": _json(_ref("Ticket"), "The changed ticket"),
                     **_ERRORS,
+                    "403": {"$ref": "#/components/responses/Forbidden"},
                     "404": {"$ref": "#/components/responses/NotFound"},
                     "409": {"$ref": "#/components/responses/Conflict"},
                 },
@@ -309,6 +329,11 @@ OPENAPI: dict[str, Any] = {
             "post": {
                 "summary": "Reply to the customer: the message reaches their chat (and e-mail"
                 " if they are away)",
+                "description": "The console's rules: an agent writes only in a chat they hold"
+                " (claimed, or transferred to them); an admin in any chat that is not closed."
+                " Only admins may set `on_behalf_of` (or `author`): the customer then sees"
+                ' "Ana (via <admin account name>)" and the message keeps the posting'
+                " account's id.",
                 "parameters": [_NUMBER],
                 "requestBody": {
                     "required": True,
@@ -324,10 +349,17 @@ OPENAPI: dict[str, Any] = {
                                         "maxLength": 64,
                                         "description": "your id: a retry with it is stored once",
                                     },
+                                    "on_behalf_of": {
+                                        "type": "string",
+                                        "maxLength": 80,
+                                        "description": "admins only: who in your helpdesk"
+                                        ' wrote it; shown as "Ana (via <account name>)"',
+                                    },
                                     "author": {
                                         "type": "string",
                                         "maxLength": 80,
-                                        "description": "the name the customer sees",
+                                        "description": "older name of `on_behalf_of` (admins only)",
+                                        "deprecated": True,
                                     },
                                 },
                             }
@@ -347,6 +379,7 @@ OPENAPI: dict[str, Any] = {
                     ),
                     "200": {"description": "Already stored with this id (a retry)"},
                     **_ERRORS,
+                    "403": {"$ref": "#/components/responses/Forbidden"},
                     "404": {"$ref": "#/components/responses/NotFound"},
                     "409": {"$ref": "#/components/responses/Conflict"},
                 },
