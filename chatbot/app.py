@@ -207,6 +207,7 @@ def create_app(settings: Settings, *, engine: EngineContext | None = None) -> we
             diagnose=diagnosis_runner(settings, engine_context, store, clock),
         )
         app[keys.TURNS] = runner
+        notifier.handle("turn", runner.safety_net)
         sio.register_namespace(CustomerNamespace(app, "/"))
         sio.register_namespace(AgentNamespace(app, "/agent"))
         await notifier.start()

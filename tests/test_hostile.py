@@ -199,17 +199,39 @@ async def test_the_bot_thinks_off_the_event_loop(
 ) -> None:
     """A costly message must not stall every other socket: the engine's turn runs in a
     worker thread, never on the thread that serves the sockets."""
-    from chatbot.web import turns
+    from chatbot.engine import turn as real
 
     threads: list[threading.Thread] = []
-    real = turns.turn
 
     def recording(*args: Any) -> Any:
         threads.append(threading.current_thread())
         return real(*args)
 
-    monkeypatch.setattr(turns, "turn", recording)
+    monkeypatch.setattr("chatbot.web.turns.turn", recording)
     customer = ChatClient(server_url(chat_server))
     await customer.connect(locale="en")
     await customer.say("my email does not send since yesterday")
     assert threads and all(t is not threading.main_thread() for t in threads)
+
+
+async def test_a_message_whose_process_died_is_answered_from_the_work_queue(
+    chat_server: TestServer,
+) -> None:
+    """The process stored and acknowledged a message, queued its safety net, and died:
+    the customer never comes back, yet the answer is waiting in the conversation."""
+    customer = ChatClient(server_url(chat_server))
+    session = await customer.connect(locale="en")
+    await customer.disconnect()
+    store = chat_server.app[keys.STORE]
+    conversation_id = session["conversation_id"]
+    new = NewMessage(id="lost2", sender="customer", text="hello", at=1.0, data={})
+    [(stored, _)] = await store.append_messages(conversation_id, [new])
+    payload = {"conversation_id": conversation_id, "locale": "en", "identity": None}
+    await store.enqueue("turn", payload, 0.0, key=f"turn:{conversation_id}")
+    for _ in range(200):
+        messages = await store.messages_after(conversation_id, stored.seq, 10)
+        if any(m.sender == "bot" for m in messages):
+            break
+        await asyncio.sleep(0.05)
+    else:
+        raise AssertionError("the queued turn never ran")

@@ -953,3 +953,20 @@ async def test_sqlite_migrates_a_database_of_an_older_version(tmp_path: Path) ->
         assert (await store.create_incident(incident())).id == "INC-1"
     finally:
         await store.close()
+
+
+async def test_a_lease_has_one_holder_until_dropped_or_expired(store: Store) -> None:
+    assert await store.take_lease("turn:c1", "a", 30.0)
+    assert not await store.take_lease("turn:c1", "b", 30.0)
+    assert await store.take_lease("turn:c1", "a", 30.0)  # the holder renews
+    assert await store.take_lease("turn:c2", "b", 30.0)  # another name is free
+    await store.drop_lease("turn:c1", "b")  # not b's to drop
+    assert not await store.take_lease("turn:c1", "b", 30.0)
+    await store.drop_lease("turn:c1", "a")
+    assert await store.take_lease("turn:c1", "b", 0.2)
+    for _ in range(50):  # a holder that died: the lease ends with its time
+        if await store.take_lease("turn:c1", "a", 30.0):
+            break
+        await asyncio.sleep(0.05)
+    else:
+        raise AssertionError("the lease never expired")

@@ -88,6 +88,7 @@ class Notifier:
         poll_seconds: float = 1.0,
     ) -> None:
         self._store = store
+        self._handlers: dict[str, Callable[[Mapping[str, Any]], Awaitable[None]]] = {}
         self._phrases = phrases
         self._clock = clock
         self._company = company
@@ -158,6 +159,11 @@ class Notifier:
         if self._http is not None:
             await self._http.close()
 
+    def handle(self, kind: str, handler: Callable[[Mapping[str, Any]], Awaitable[None]]) -> None:
+        """Run ``handler`` for due work of ``kind`` (leased: one process takes each item,
+        and an item whose process died falls due again)."""
+        self._handlers[kind] = handler
+
     def wake(self) -> None:
         self._wake.set()
 
@@ -188,6 +194,8 @@ class Notifier:
                 await self._post(payload["url"], payload["body"])
             elif kind == "reply_digest":
                 await self._send_replies(str(payload["ticket"]))
+            elif kind in self._handlers:
+                await self._handlers[kind](payload)
             else:
                 log.warning("unknown work kind %r dropped", kind)
         except Exception as exc:

@@ -411,6 +411,13 @@ class Store(Protocol):
     async def read_counter(self, name: str) -> int:
         """A counter's value; 0 when it was never bumped or has been forgotten."""
 
+    async def take_lease(self, name: str, holder: str, ttl: float) -> bool:
+        """Hold ``name`` for ``ttl`` seconds unless another holder has it: one process at a
+        time does a conversation's turn. True when ``holder`` has it (again)."""
+
+    async def drop_lease(self, name: str, holder: str) -> None:
+        """Give ``name`` up, if ``holder`` still has it."""
+
     async def presence_join(self, agent_id: str, sid: str, now: float, ttl: float) -> None:
         """A console socket is open; it counts until ``now + ttl`` unless refreshed."""
 

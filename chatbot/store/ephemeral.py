@@ -44,6 +44,7 @@ class MemoryEphemeral:
         self._clock = clock
         self._buckets: OrderedDict[str, _Bucket] = OrderedDict()
         self._counters: OrderedDict[str, _Counter] = OrderedDict()
+        self._leases: dict[str, tuple[str, float]] = {}
         self._sockets: dict[str, _Socket] = {}
         self._status: dict[str, str] = {}
 
@@ -79,6 +80,24 @@ class MemoryEphemeral:
                 break
             self._counters.popitem(last=False)
         return counter.count
+
+    async def take_lease(self, name: str, holder: str, ttl: float) -> bool:
+        """One holder at a time, until it drops the lease or ``ttl`` passes."""
+        now = self._clock()
+        held = self._leases.get(name)
+        if held is not None and held[0] != holder and held[1] > now:
+            return False
+        self._leases[name] = (holder, now + ttl)
+        if len(self._leases) > self._max_keys:  # only dead holders' leases pile up
+            for key, (_, until) in list(self._leases.items()):
+                if until <= now:
+                    del self._leases[key]
+        return True
+
+    async def drop_lease(self, name: str, holder: str) -> None:
+        held = self._leases.get(name)
+        if held is not None and held[0] == holder:
+            del self._leases[name]
 
     async def read_counter(self, name: str) -> int:
         """A counter's value; 0 when it was never bumped or has been forgotten."""

@@ -592,6 +592,14 @@ class RedisStore:
             count, _ = await pipe.execute()
         return int(count)
 
+    async def take_lease(self, name: str, holder: str, ttl: float) -> bool:
+        """``SET NX`` with an expiry, or a renewal by the same holder."""
+        ms = max(1, math.ceil(ttl * 1000))
+        return bool(await self._run("take_lease", holder, ms, keys=[self._key("lease", name)]))
+
+    async def drop_lease(self, name: str, holder: str) -> None:
+        await self._run("drop_lease", holder, keys=[self._key("lease", name)])
+
     async def read_counter(self, name: str) -> int:
         with self._errors():
             value = await self._client.get(self._key("counter", "n", name))

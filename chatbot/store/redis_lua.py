@@ -613,6 +613,17 @@ for _, agent in ipairs(agents) do
 end
 return out
 """,
+    # A lease: one holder at a time; the holder may renew it. KEYS[1] the lease.
+    "take_lease": """
+local held = redis.call('GET', KEYS[1])
+if held and held ~= ARGV[2] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', tonumber(ARGV[3]))
+return 1
+""",
+    "drop_lease": """
+if redis.call('GET', KEYS[1]) == ARGV[2] then redis.call('DEL', KEYS[1]) end
+return 0
+""",
 }
 
 #: Script name to its full source (the shared functions first).

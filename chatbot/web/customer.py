@@ -43,6 +43,9 @@ __all__ = ["CustomerNamespace", "SocketEmitter"]
 
 log = logging.getLogger(__name__)
 
+#: A turn not answered this many seconds after its message is run from the work queue.
+SAFETY_NET_SECONDS = 30.0
+
 Handler = TypeVar("Handler", bound=Callable[..., Awaitable[dict[str, Any]]])
 
 
@@ -204,8 +207,19 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             await self.app[keys.LIVE].customer_message(
                 conversation_id, session["visitor_id"], stored
             )
-        # Also on a retry: the first attempt may have died before the bot answered.
         identity = session.get("identity")
+        if created:
+            # The durable safety net: if this process dies before the bot answers, the
+            # turn falls due in the work queue (any process runs it, once).
+            payload = {
+                "conversation_id": conversation_id,
+                "locale": session.get("locale"),
+                "identity": identity,
+            }
+            await self.app[keys.STORE].enqueue(
+                "turn", payload, new.at + SAFETY_NET_SECONDS, key=f"turn:{conversation_id}"
+            )
+        # Also on a retry: the first attempt may have died before the bot answered.
         self.app[keys.TURNS].schedule(
             conversation_id,
             session.get("locale"),

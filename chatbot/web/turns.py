@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import time
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -38,6 +39,15 @@ log = logging.getLogger(__name__)
 #: Checks a domain for a service, for a visitor, in a language: what to say, and the
 #: structured block for the transcript.
 DiagnoseFn = Callable[[str, str, str, str], Awaitable[tuple[DiagnosisNote, dict[str, Any] | None]]]
+
+#: A conversation's turn lease: renewed while the turn runs, so it outlives a dead process
+#: by this much at most; another process polls this often, this many times, before it
+#: leaves the turn to the work queue.
+LEASE_SECONDS = 6.0
+LEASE_POLL_SECONDS = 0.2
+LEASE_WAITS = 100
+#: Rounds of "answer what is pending" per lease (a customer typing fast).
+MAX_ROUNDS = 20
 
 #: Other processes' new incidents reach this one's bot within this many seconds.
 INCIDENT_CACHE_SECONDS = 5.0
@@ -75,6 +85,7 @@ class TurnRunner:
         self._clock = clock
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._holder = secrets.token_hex(8)
         self._thinker = ThreadPoolExecutor(max_workers=2, thread_name_prefix="turn")
         self._incidents_cache: tuple[IncidentNotice, ...] = ()
         self._incidents_read_at = -INCIDENT_CACHE_SECONDS
@@ -101,18 +112,59 @@ class TurnRunner:
             self._locks[conversation_id] = lock
         async with lock:
             try:
-                await self._answer_pending(conversation_id, locale, identity)
+                if await self._lease(conversation_id):
+                    keeper = asyncio.create_task(self._keep_lease(conversation_id))
+                    try:
+                        # Until nothing is pending: a message that arrived at another
+                        # process while this one held the lease is answered here.
+                        for _ in range(MAX_ROUNDS):
+                            if not await self._answer_pending(conversation_id, locale, identity):
+                                break
+                    finally:
+                        keeper.cancel()
+                        await asyncio.gather(keeper, return_exceptions=True)
+                        await self._store.drop_lease(f"turn:{conversation_id}", self._holder)
             except ChatbotError as exc:
                 log.warning("turn for %s not run: %s", conversation_id, exc.message)
             except Exception:
                 log.exception("turn for %s failed", conversation_id)
 
+    async def _lease(self, conversation_id: str) -> bool:
+        """One process at a time runs a conversation's turn (with Redis, a customer's two
+        sockets may sit on two processes): wait for the other to finish; it may well
+        answer this message too. Given up after a while: the work queue's safety net
+        runs the turn later."""
+        for _ in range(LEASE_WAITS):
+            if await self._store.take_lease(f"turn:{conversation_id}", self._holder, LEASE_SECONDS):
+                return True
+            await asyncio.sleep(LEASE_POLL_SECONDS)
+        log.warning("turn for %s left to the safety net: another process holds it", conversation_id)
+        return False
+
+    async def _keep_lease(self, conversation_id: str) -> None:
+        """Renew the lease while the turn runs (a domain check takes seconds); a process
+        that dies stops renewing, and its lease ends within :data:`LEASE_SECONDS`."""
+        while True:
+            await asyncio.sleep(LEASE_SECONDS / 3)
+            await self._store.take_lease(f"turn:{conversation_id}", self._holder, LEASE_SECONDS)
+
+    async def safety_net(self, payload: Mapping[str, Any]) -> None:
+        """A turn from the durable work queue: the message was stored, but this or another
+        process may have died before answering it."""
+        identity = payload.get("identity")
+        await self.run(
+            str(payload["conversation_id"]),
+            payload.get("locale"),
+            Identity.from_dict(identity) if isinstance(identity, dict) else None,
+        )
+
     async def _answer_pending(
         self, conversation_id: str, locale: str | None, identity: Identity | None
-    ) -> None:
+    ) -> bool:
+        """Answer what is pending; False when nothing was."""
         conversation = await self._store.get_conversation(conversation_id)
         if conversation is None:
-            return
+            return False
         state = ConversationState.from_dict(conversation.state)
         pending = [
             m
@@ -121,7 +173,7 @@ class TurnRunner:
             if m.sender == "customer" and "attachment" not in m.data
         ]
         if not pending:
-            return
+            return False
         tickets = await self._store.tickets_for_visitor(conversation.visitor_id)
         if any(
             t.conversation_id == conversation_id and t.status in ("in_progress", "waiting")
@@ -130,12 +182,13 @@ class TurnRunner:
             # An agent is chatting with the customer: the bot keeps quiet until they close.
             state = state.evolve(processed_seq=pending[-1].seq)
             await self._store.append_messages(conversation_id, [], state=state.to_dict())
-            return
+            return True
         await self._emit.typing(conversation_id, True)
         try:
             await self._answer(conversation, state, pending, locale, identity)
         finally:
             await self._emit.typing(conversation_id, False)
+        return True
 
     async def _incidents(self) -> tuple[IncidentNotice, ...]:
         """The active incidents, read at most every few seconds (every turn needs them)."""
