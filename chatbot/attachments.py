@@ -91,7 +91,7 @@ class AttachmentStore:
                 code="unsupported_type",
             )
         file_id = "f_" + secrets.token_urlsafe(16)
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         # Written whole and then renamed: a crash never leaves half a file under its id.
         fd, temporary = tempfile.mkstemp(dir=self.folder, prefix=".upload-")
         with os.fdopen(fd, "wb") as out:

@@ -11,6 +11,7 @@ import binascii
 import hashlib
 import hmac
 import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,7 +98,8 @@ def verify_user_token(token: str, secret: bytes, now: float) -> Identity:
     if not hmac.compare_digest(expected, _b64decode(signature_part)):
         raise InvalidToken("the identity token's signature is not valid")
     exp = claims.get("exp")
-    if not isinstance(exp, int | float) or isinstance(exp, bool):
+    if not isinstance(exp, int | float) or isinstance(exp, bool) or not math.isfinite(exp):
+        # NaN compares false with everything and Infinity never comes: neither expires.
         raise InvalidToken("the identity token has no expiry ('exp')")
     if exp <= now:
         raise InvalidToken("the identity token has expired; log in again")

@@ -14,6 +14,7 @@ from typing import Any
 from chatbot.errors import ChatbotError, InvalidPayload
 
 __all__ = [
+    "CLIENT_ID",
     "PRESENCE_STATUSES",
     "PROTOCOL_VERSION",
     "AgentText",
@@ -48,7 +49,7 @@ __all__ = [
 
 PROTOCOL_VERSION = 1
 
-_CLIENT_ID = re.compile(r"^[A-Za-z0-9_.:\-]{1,64}$")
+CLIENT_ID = re.compile(r"^[A-Za-z0-9_.:\-]{1,64}$")
 _MAX_TOKEN = 512
 _MAX_VALUE = 200
 _LOCALE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
@@ -122,7 +123,7 @@ def parse_auth(raw: Any, supported: tuple[str, ...]) -> ConnectAuth:
 def parse_message(raw: Any, max_chars: int) -> InboundMessage:
     data = _require_object(raw, "message")
     client_id = data.get("id")
-    if not isinstance(client_id, str) or not _CLIENT_ID.match(client_id):
+    if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
         raise InvalidPayload("'id' must be 1-64 characters of letters, digits, '_', '-', '.', ':'")
     text = data.get("text", "")
     if not isinstance(text, str):
@@ -134,7 +135,7 @@ def parse_message(raw: Any, max_chars: int) -> InboundMessage:
     if not text.strip() and not value:
         raise InvalidPayload("a message needs 'text' or 'value'", code="empty_message")
     ask_id = _optional_str(data, "ask_id", 64)
-    if ask_id and not _CLIENT_ID.match(ask_id):
+    if ask_id and not CLIENT_ID.match(ask_id):
         raise InvalidPayload(
             "'ask_id' must be 1-64 characters of letters, digits, '_', '-', '.', ':'"
         )
@@ -157,7 +158,7 @@ def parse_upload(raw: Any, *, with_ticket: bool = False) -> Upload:
     The content and its size are checked where it is stored."""
     data = _require_object(raw, "attach")
     client_id = data.get("id")
-    if not isinstance(client_id, str) or not _CLIENT_ID.match(client_id):
+    if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
         raise InvalidPayload("'id' must be 1-64 characters of letters, digits, '_', '-', '.', ':'")
     name = data.get("name")
     if not isinstance(name, str) or not name.strip() or len(name) > 255:
@@ -275,7 +276,7 @@ def _required_text(data: dict[str, Any], key: str, max_chars: int) -> str:
 def parse_agent_text(raw: Any, max_chars: int, *, articles: bool = False) -> AgentText:
     data = _require_object(raw, "message")
     client_id = data.get("id")
-    if not isinstance(client_id, str) or not _CLIENT_ID.match(client_id):
+    if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
         raise InvalidPayload("'id' must be 1-64 characters of letters, digits, '_', '-', '.', ':'")
     article = None
     if articles and data.get("article") is not None:

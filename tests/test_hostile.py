@@ -235,3 +235,74 @@ async def test_a_message_whose_process_died_is_answered_from_the_work_queue(
         await asyncio.sleep(0.05)
     else:
         raise AssertionError("the queued turn never ran")
+
+
+async def test_a_rating_comment_is_stored_without_the_password_in_it(
+    chat_server: TestServer,
+) -> None:
+    from tests.test_handoff import agent_online, open_ticket
+
+    ana = await agent_online(chat_server, "ana@support.example", "Ana")
+    customer, number = await open_ticket(server_url(chat_server))
+    await ana.call("claim", {"ticket": number})
+    await ana.call("close", {"ticket": number, "resolution": "reset the mailbox"})
+    comment = "thanks! btw my password is Sommer2024 now"
+    rated = await customer.call("rate", {"ticket": number, "score": 5, "comment": comment})
+    assert rated["ok"]
+    ticket = await chat_server.app[keys.STORE].get_ticket(number)
+    assert ticket is not None and "Sommer2024" not in ticket.rating_comment
+    assert ticket.rating_comment.startswith("thanks!")
+
+
+def test_an_identity_token_that_never_expires_is_refused() -> None:
+    import base64
+    import hashlib
+    import hmac
+
+    from chatbot.errors import InvalidToken
+    from chatbot.identity import verify_user_token
+
+    secret = b"s" * 32
+
+    def token(exp: str) -> str:
+        def part(raw: bytes) -> str:
+            return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+        header = part(b'{"alg":"HS256","typ":"JWT"}')
+        claims = part(('{"sub":"u1","exp":' + exp + "}").encode())
+        signed = hmac.new(secret, f"{header}.{claims}".encode(), hashlib.sha256).digest()
+        return f"{header}.{claims}.{part(signed)}"
+
+    assert verify_user_token(token("4102444800"), secret, 1.0).user_id == "u1"
+    for never in ("NaN", "Infinity", "1e999"):
+        with pytest.raises(InvalidToken):
+            verify_user_token(token(never), secret, 1.0)
+
+
+async def test_the_database_and_its_folder_are_private(chat_server: TestServer) -> None:
+    customer = ChatClient(server_url(chat_server))
+    await customer.connect(locale="en")
+    await customer.say("hello")
+    data_dir = chat_server.app[keys.SETTINGS].data_dir
+    files = [p for p in data_dir.iterdir() if p.is_file()]
+    assert any(p.name.endswith("-wal") for p in files)
+    for path in files:
+        assert path.stat().st_mode & 0o077 == 0, path
+    assert data_dir.stat().st_mode & 0o077 == 0
+
+
+async def test_rest_replies_follow_the_protocol_rules(chat_server: TestServer) -> None:
+    from tests.fixtures import add_agent, login
+    from tests.test_handoff import open_ticket
+
+    _, number = await open_ticket(server_url(chat_server))
+    token = await login(
+        chat_server, *await add_agent(chat_server, "lead@support.example", "Lead", "admin")
+    )
+    headers = {"Authorization": f"Bearer {token}"}
+    async with aiohttp.ClientSession() as http:
+        url = chat_server.make_url(f"/api/tickets/{number}/messages")
+        for body in ({"text": "   \n "}, {"text": "hello", "id": "<script>"}):
+            response = await http.post(url, json=body, headers=headers)
+            assert response.status == 400, body
+            assert (await response.json())["error"]["code"] == "invalid_payload"

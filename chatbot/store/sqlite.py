@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import secrets
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
@@ -190,7 +191,11 @@ class SQLiteStore(MemoryEphemeral):
 
     async def open(self) -> None:
         def connect() -> sqlite3.Connection:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # Transcripts and password hashes: readable by this user only. SQLite gives
+            # the -wal and -shm files the database file's mode.
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.close(os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600))
+            os.chmod(self.path, 0o600)
             db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             db.execute("PRAGMA journal_mode=WAL")
             # FULL: an acknowledged message survives a power cut, not just a crash.

@@ -19,7 +19,7 @@ from aiohttp import web
 
 from chatbot import keys
 from chatbot.errors import ChatbotError, Forbidden, InvalidPayload, RateLimited, Unauthorized
-from chatbot.protocol import TicketChange, parse_ticket_change
+from chatbot.protocol import CLIENT_ID, TicketChange, parse_ticket_change
 from chatbot.records import iso_time, message_record, note_record, ticket_record
 from chatbot.store import PRIORITIES, STATUSES, Agent
 from chatbot.web.agent import EDITABLE_STATUSES, agent_record
@@ -215,9 +215,12 @@ async def post_message(request: web.Request) -> web.Response:
     agent = await request_agent(request)
     data = await json_body(request)
     text = _string(data, "text", request.app[keys.SETTINGS].max_message_chars).strip()
+    if not text:
+        raise InvalidPayload("'text' must not be empty")
     client_id = data.get("id") or "api-" + secrets.token_hex(8)
-    if not isinstance(client_id, str) or len(client_id) > 64:
-        raise InvalidPayload("'id' must be a string of at most 64 characters")
+    if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
+        # The same rule as the sockets' message ids.
+        raise InvalidPayload("'id' must be 1-64 letters, digits or _ . : -")
     names = {_display_name(data, key) for key in ("on_behalf_of", "author")} - {None}
     if len(names) > 1:
         raise InvalidPayload("'on_behalf_of' and 'author' name different people")

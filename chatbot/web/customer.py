@@ -289,8 +289,10 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     async def on_rate(self, sid: str, data: Any = None) -> dict[str, Any]:
         rating = parse_rating(data)
         session = await self._session(sid)
+        # A comment is customer text like any other: secrets never reach the database.
+        comment = redact(rating.comment)[0] if rating.comment else rating.comment
         ticket = await self.app[keys.LIVE].rate(
-            session["visitor_id"], rating.ticket, rating.score, rating.comment
+            session["visitor_id"], rating.ticket, rating.score, comment
         )
         return ok_ack(ticket=ticket.number, rating=ticket.rating)
 

@@ -57,7 +57,7 @@ def load_or_create_secret(configured: str, data_dir: Path) -> bytes:
     path = data_dir / "secret.key"
     if path.is_file():
         return path.read_bytes().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     value = secrets.token_urlsafe(32).encode()
     # Written aside and linked into place: of processes starting together on one data dir,
     # exactly one secret wins and every process reads that one.
