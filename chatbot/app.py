@@ -128,7 +128,7 @@ def create_app(settings: Settings, *, engine: EngineContext | None = None) -> we
 
     async def sockets_ctx(app: web.Application) -> AsyncIterator[None]:
         secret = load_or_create_secret(settings.secret, settings.data_dir)
-        app[keys.TOKENS] = VisitorTokens(secret)
+        app[keys.TOKENS] = VisitorTokens(secret, lambda: app[keys.CLOCK]())
         identity_secret = settings.identity_secret.encode()
         if not identity_secret and settings.demo:
             identity_secret = secrets.token_bytes(32)  # the demo portal signs with it

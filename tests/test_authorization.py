@@ -368,15 +368,22 @@ async def test_attachments_are_capability_urls_that_only_their_chat_learns(world
 async def test_forged_customer_tokens_are_refused(world: World) -> None:
     assert world.anon.session is not None
     token = world.anon.session["visitor_token"]
-    version, visitor, signature = token.split(".")
+    version, visitor, issued, signature = token.split(".")
     b_token = portal_token("u-ben")
     header, _, b_signature = b_token.split(".")
     as_ana = b64(json.dumps({"sub": "u-ana", "exp": int(time.time()) + 3600}).encode())
     none_header = b64(json.dumps({"alg": "none", "typ": "JWT"}).encode())
     forged = {
-        "visitor token, bad signature": {"visitor_token": f"{version}.{visitor}.{'A' * 43}"},
-        "visitor token, other visitor": {"visitor_token": f"{version}.{visitor[::-1]}.{signature}"},
-        "visitor token, no signature": {"visitor_token": f"{version}.{visitor}"},
+        "visitor token, bad signature": {
+            "visitor_token": f"{version}.{visitor}.{issued}.{'A' * 43}"
+        },
+        "visitor token, other visitor": {
+            "visitor_token": f"{version}.{visitor[::-1]}.{issued}.{signature}"
+        },
+        "visitor token, later issued": {
+            "visitor_token": f"{version}.{visitor}.{int(issued) + 9999999}.{signature}"
+        },
+        "visitor token, no signature": {"visitor_token": f"{version}.{visitor}.{issued}"},
         "identity, bad signature": {"user_token": portal_token("u-ana", secret="guess")},
         "identity, expired": {"user_token": portal_token("u-ana", exp=int(time.time()) - 1)},
         "identity, alg none": {"user_token": f"{none_header}.{as_ana}."},

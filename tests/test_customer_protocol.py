@@ -167,10 +167,11 @@ async def test_a_forged_token_is_refused(chat_server: TestServer) -> None:
     victim = await connected(chat_server)
     assert victim.session is not None
     await victim.say("my domain expired what now")
-    version, visitor_id, _signature = victim.session["visitor_token"].split(".")
+    version, visitor_id, issued, _signature = victim.session["visitor_token"].split(".")
     for forged in (
+        f"{version}.{visitor_id}.{issued}.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        f"{version}.{visitor_id}.{issued}.",
         f"{version}.{visitor_id}.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-        f"{version}.{visitor_id}.",
         victim.session["conversation_id"],
         "v1.someone-else.c2lnbmF0dXJl",
         "",

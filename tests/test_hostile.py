@@ -250,7 +250,8 @@ async def test_a_rating_comment_is_stored_without_the_password_in_it(
     rated = await customer.call("rate", {"ticket": number, "score": 5, "comment": comment})
     assert rated["ok"]
     ticket = await chat_server.app[keys.STORE].get_ticket(number)
-    assert ticket is not None and "Sommer2024" not in ticket.rating_comment
+    assert ticket is not None and ticket.rating_comment
+    assert "Sommer2024" not in ticket.rating_comment
     assert ticket.rating_comment.startswith("thanks!")
 
 
@@ -306,3 +307,20 @@ async def test_rest_replies_follow_the_protocol_rules(chat_server: TestServer) -
             response = await http.post(url, json=body, headers=headers)
             assert response.status == 400, body
             assert (await response.json())["error"]["code"] == "invalid_payload"
+
+
+def test_visitor_tokens_expire_unless_used_and_are_renewed_on_use() -> None:
+    from chatbot.errors import InvalidToken
+    from chatbot.web.tokens import LIFETIME_SECONDS, RENEW_AFTER_SECONDS, VisitorTokens
+
+    now = [1_000_000.0]
+    tokens = VisitorTokens(b"k" * 32, lambda: now[0])
+    visitor, token = tokens.issue()
+    assert tokens.verify(token) == visitor and tokens.renewed(token) is None
+    now[0] += RENEW_AFTER_SECONDS + 1
+    fresh = tokens.renewed(token)
+    assert fresh is not None and fresh != token and tokens.verify(fresh) == visitor
+    now[0] += LIFETIME_SECONDS - 10
+    with pytest.raises(InvalidToken):
+        tokens.verify(token)  # not used for 90 days: expired
+    assert tokens.verify(fresh) == visitor  # the renewed one, issued a day later, holds

@@ -116,7 +116,9 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             identity = verify_user_token(request.user_token, secret, app[keys.CLOCK]())
             visitor_id, token = f"user:{identity.user_id}", None
         elif request.visitor_token:
-            visitor_id, token = tokens.verify(request.visitor_token), request.visitor_token
+            visitor_id = tokens.verify(request.visitor_token)
+            # Renewed on use: a visitor who comes back keeps a token that does not expire.
+            token = tokens.renewed(request.visitor_token) or request.visitor_token
         else:
             visitor_id, token = tokens.issue()
         settings = app[keys.SETTINGS]

@@ -8,6 +8,8 @@ import hmac
 import logging
 import os
 import secrets
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from chatbot.errors import InvalidToken
@@ -16,7 +18,14 @@ __all__ = ["VisitorTokens", "load_or_create_secret"]
 
 log = logging.getLogger(__name__)
 
-_VERSION = "v1"
+_VERSION = "v2"
+#: Tokens of the first version carry no issue time: still accepted, and replaced by a
+#: current one on the visitor's next connection.
+_OLD_VERSION = "v1"
+#: A visitor who has not been back for this long starts afresh.
+LIFETIME_SECONDS = 90 * 24 * 3600.0
+#: A token older than this is replaced when the visitor connects (renewed on use).
+RENEW_AFTER_SECONDS = 24 * 3600.0
 
 
 def _b64(data: bytes) -> str:
@@ -24,30 +33,54 @@ def _b64(data: bytes) -> str:
 
 
 class VisitorTokens:
-    """``v1.<visitor id>.<HMAC-SHA256>``: the id cannot be changed without the key."""
+    """``v2.<visitor id>.<issued at>.<HMAC-SHA256>``: neither the id nor the time can be
+    changed without the key. A token expires :data:`LIFETIME_SECONDS` after it was issued
+    and is renewed whenever the visitor connects with one older than a day."""
 
-    def __init__(self, secret: bytes) -> None:
+    def __init__(
+        self,
+        secret: bytes,
+        clock: Callable[[], float] = time.time,
+        lifetime: float = LIFETIME_SECONDS,
+    ) -> None:
         if len(secret) < 16:
             raise ValueError("the signing secret must be at least 16 bytes")
         self._key = hashlib.sha256(b"chatbot visitor token\x00" + secret).digest()
+        self._clock = clock
+        self._lifetime = lifetime
 
-    def _sign(self, visitor_id: str) -> str:
-        mac = hmac.new(self._key, f"{_VERSION}.{visitor_id}".encode(), hashlib.sha256)
-        return _b64(mac.digest())
+    def _sign(self, body: str) -> str:
+        return _b64(hmac.new(self._key, body.encode(), hashlib.sha256).digest())
 
-    def issue(self) -> tuple[str, str]:
-        """A new visitor: ``(visitor_id, token)``."""
-        visitor_id = _b64(secrets.token_bytes(16))
-        return visitor_id, f"{_VERSION}.{visitor_id}.{self._sign(visitor_id)}"
+    def issue(self, visitor_id: str | None = None) -> tuple[str, str]:
+        """A token for ``visitor_id`` (a new visitor when ``None``): ``(visitor_id, token)``."""
+        visitor_id = visitor_id or _b64(secrets.token_bytes(16))
+        body = f"{_VERSION}.{visitor_id}.{int(self._clock())}"
+        return visitor_id, f"{body}.{self._sign(body)}"
 
     def verify(self, token: str) -> str:
-        """The visitor id inside ``token``; :class:`InvalidToken` when forged or malformed."""
+        """The visitor id inside ``token``; :class:`InvalidToken` when forged, malformed or
+        expired."""
         parts = token.split(".")
-        if len(parts) != 3 or parts[0] != _VERSION or not parts[1]:
+        if len(parts) == 3 and parts[0] == _OLD_VERSION and parts[1]:
+            if not hmac.compare_digest(parts[2], self._sign(f"{parts[0]}.{parts[1]}")):
+                raise InvalidToken("the visitor token is not valid here; connect without it")
+            return parts[1]
+        if len(parts) != 4 or parts[0] != _VERSION or not parts[1] or not parts[2].isdigit():
             raise InvalidToken("the visitor token is malformed; connect without it")
-        if not hmac.compare_digest(parts[2], self._sign(parts[1])):
+        if not hmac.compare_digest(parts[3], self._sign(".".join(parts[:3]))):
             raise InvalidToken("the visitor token is not valid here; connect without it")
+        if int(parts[2]) + self._lifetime < self._clock():
+            raise InvalidToken("the visitor token has expired; connect without it")
         return parts[1]
+
+    def renewed(self, token: str) -> str | None:
+        """A fresh token for the same visitor when ``token`` (already verified) is due for
+        renewal, else ``None``."""
+        parts = token.split(".")
+        if parts[0] == _VERSION and int(parts[2]) + RENEW_AFTER_SECONDS > self._clock():
+            return None
+        return self.issue(parts[1])[1]
 
 
 def load_or_create_secret(configured: str, data_dir: Path) -> bytes:

@@ -19,7 +19,9 @@ export function scopeOf(userToken, visitorToken) {
     const subject = tokenSubject(userToken);
     return "u" + sha256Hex(subject ? `sub:${subject}` : `token:${userToken}`).slice(0, 32);
   }
-  return visitorToken ? "v" + sha256Hex(`visitor:${visitorToken}`).slice(0, 32) : NEW_VISITOR;
+  // The visitor id inside the token: the server renews the token, the visitor stays.
+  const visitor = visitorToken ? visitorToken.split(".")[1] || visitorToken : "";
+  return visitor ? "v" + sha256Hex(`visitor:${visitor}`).slice(0, 32) : NEW_VISITOR;
 }
 
 // The user id in a portal token, read without checking the signature: the server checks
