@@ -324,3 +324,27 @@ def test_visitor_tokens_expire_unless_used_and_are_renewed_on_use() -> None:
     with pytest.raises(InvalidToken):
         tokens.verify(token)  # not used for 90 days: expired
     assert tokens.verify(fresh) == visitor  # the renewed one, issued a day later, holds
+
+
+async def test_wildcard_names_share_one_diagnosis_budget(
+    engine: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """*.evil.example pointing at someone's server: 60 names used to give 60 probes."""
+    from chatbot.diagnostics import DiagnosticsConfig
+    from chatbot.diagnostics.guard import InvalidDomain
+    from chatbot.store.ephemeral import MemoryEphemeral
+    from chatbot.web.diagnosis import DiagnosisRunner, registered_name
+
+    probed: list[str] = []
+
+    async def fake_diagnose(name: str, service: str, config: Any) -> Any:
+        probed.append(name)
+        raise InvalidDomain("not probed in a test")
+
+    monkeypatch.setattr("chatbot.web.diagnosis.diagnose", fake_diagnose)
+    runner = DiagnosisRunner(DiagnosticsConfig(), engine, MemoryEphemeral(), lambda: 1000.0)
+    for n in range(60):
+        await runner.run(f"host{n}.evil.example", "website", f"visitor{n}", "en")
+    assert 0 < len(probed) <= 6
+    assert registered_name("www.example.co.uk") == "example.co.uk"
+    assert registered_name("shop.kafebar.no") == "kafebar.no"

@@ -39,6 +39,18 @@ def _one_line(diagnosis: Diagnosis) -> str:
     return f"{diagnosis.domain} ({diagnosis.service}): " + "; ".join(parts or ["nothing found"])
 
 
+#: Second-level labels under which a country's names are registered (example.co.uk).
+_REGISTRY_LABELS = frozenset({"co", "com", "net", "org", "ac", "gov", "edu", "or", "ne"})
+
+
+def registered_name(name: str) -> str:
+    """The name a customer registered, roughly: ``shop.kafebar.no`` -> ``kafebar.no``,
+    ``www.example.co.uk`` -> ``example.co.uk`` (no public-suffix list is bundled)."""
+    labels = name.split(".")
+    keep = 3 if len(labels) >= 3 and labels[-2] in _REGISTRY_LABELS and len(labels[-1]) == 2 else 2
+    return ".".join(labels[-keep:])
+
+
 class DiagnosisRunner:
     def __init__(
         self,
@@ -51,6 +63,10 @@ class DiagnosisRunner:
         self._engine = engine
         self._per_visitor = RateLimiter(buckets, "diag-visitor", 3, 1 / 60, clock)
         self._per_domain = RateLimiter(buckets, "diag-domain", 3, 1 / 60, clock)
+        # a.evil.example, b.evil.example... (a wildcard pointing at someone's server) share
+        # one budget; and all checks together stay a trickle of outgoing probes.
+        self._per_site = RateLimiter(buckets, "diag-site", 6, 1 / 60, clock)
+        self._everyone = RateLimiter(buckets, "diag-all", 30, 0.5, clock)
 
     async def run(
         self, domain: str, service: str, visitor_id: str, lang: str
@@ -58,7 +74,12 @@ class DiagnosisRunner:
         """What to tell the customer, and the structured block for the transcript (None
         when nothing was checked: refused input, or too many checks)."""
         name = domain.lower().rstrip(".")
-        if await self._per_visitor.take(visitor_id) or await self._per_domain.take(name):
+        if (
+            await self._per_visitor.take(visitor_id)
+            or await self._per_domain.take(name)
+            or await self._per_site.take(registered_name(name))
+            or await self._everyone.take("all")
+        ):
             log.info("diagnosis of %s for %s skipped: rate limited", name, visitor_id)
             return DiagnosisNote(domain=domain), None
         try:
