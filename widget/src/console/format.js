@@ -91,3 +91,17 @@ export function number(value) {
   if (value === null || value === undefined || !Number.isFinite(Number(value))) return "—";
   return String(value);
 }
+
+/** "512 B", "1.5 KB", "12 KB", "4.2 MB": a file's size for people (1 KB = 1024 bytes). */
+export function fileSize(bytes) {
+  const size = Math.max(0, Math.round(Number(bytes) || 0));
+  if (size < 1024) return `${size} B`;
+  const units = ["KB", "MB", "GB"];
+  let value = size / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value < 10 ? Math.round(value * 10) / 10 : Math.round(value)} ${units[unit]}`;
+}

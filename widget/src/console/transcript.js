@@ -1,4 +1,5 @@
 // Transcript entries: messages (customer, bot, agent, system) and internal notes.
+import { attachmentNode } from "./attachments.js";
 import { el, link } from "./dom.js";
 import { clockTime } from "./format.js";
 
@@ -79,6 +80,14 @@ export function messageNode(message, ctx = {}) {
   node.append(meta(author, message.at, badge));
 
   const bubble = el("div", { class: "bubble" });
+  const file = message.attachment;
+  if (file && typeof file === "object") {
+    // The message's text is only the file's name: the attachment view says it all.
+    bubble.classList.add("file-only");
+    bubble.append(attachmentNode(file));
+    node.append(bubble);
+    return node;
+  }
   const articles = Array.isArray(message.articles) ? message.articles : [];
   // With article cards the bubble keeps the intro; the cards carry title and summary.
   const shown = articles.length && from === "bot" ? text.split("\n\n")[0] : text;
