@@ -430,6 +430,10 @@ def _new_request(t: TurnBuilder, m: _Message) -> tuple[str, ...]:
                 t.offer_services("rephrase")
                 return ()
             t.say("out_of_scope")
+            # Never a dead end: "why is my bill higher?" may be ours after all (offered
+            # twice at most: a customer chatting about football is not asked forever).
+            if t.state.misses < 2:
+                t.offer_services("out_of_scope_pick")
             t.state = t.state.evolve(misses=t.state.misses + 1)
             return ()
     # The message was classified above; a greeting stripped off makes it another text.
