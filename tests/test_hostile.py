@@ -348,3 +348,22 @@ async def test_wildcard_names_share_one_diagnosis_budget(
     assert 0 < len(probed) <= 6
     assert registered_name("www.example.co.uk") == "example.co.uk"
     assert registered_name("shop.kafebar.no") == "kafebar.no"
+
+
+async def test_an_upload_after_erasure_on_another_process_leaves_no_file(
+    chat_server: TestServer,
+) -> None:
+    """The customer was erased while their socket sat on another process: its later
+    upload is refused and nothing stays on disk."""
+    from chatbot.privacy import erase_visitor
+
+    customer = ChatClient(server_url(chat_server))
+    await customer.connect(locale="en")
+    await customer.say("hello")
+    app = chat_server.app
+    visitor_id = customer.session["visitor_token"].split(".")[1] if customer.session else ""
+    await erase_visitor(app[keys.STORE], app[keys.ATTACHMENTS], visitor_id)
+    ack = await customer.call("attach", {"id": "late", "name": "s.png", "data": png()})
+    assert ack["ok"] is False and ack["error"]["code"] == "not_found"
+    folder = app[keys.SETTINGS].attachments_path
+    assert not folder.exists() or not list(folder.iterdir())
