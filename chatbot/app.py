@@ -21,7 +21,7 @@ from chatbot.handoff.canned import load_canned_replies
 from chatbot.handoff.notify import MailSettings, Notifier
 from chatbot.handoff.queue import Presence
 from chatbot.metrics import Metrics
-from chatbot.privacy import RetentionJob
+from chatbot.privacy import RetentionJob, sweep_empty_conversations
 from chatbot.rate_limit import RateLimiter
 from chatbot.settings import Settings
 from chatbot.store import Store
@@ -240,7 +240,13 @@ def create_app(settings: Settings, *, engine: EngineContext | None = None) -> we
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
 
-    app.cleanup_ctx.extend([engine_ctx, store_ctx, sockets_ctx])
+    async def page_views_ctx(app: web.Application) -> AsyncIterator[None]:
+        task = asyncio.create_task(sweep_empty_conversations(app[keys.STORE], app[keys.CLOCK]))
+        yield
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+    app.cleanup_ctx.extend([engine_ctx, store_ctx, sockets_ctx, page_views_ctx])
     if settings.retention_days > 0:
         app.cleanup_ctx.append(retention_ctx)
     app.on_shutdown.append(close_sockets)

@@ -18,7 +18,13 @@ from chatbot.errors import ChatbotError
 from chatbot.records import iso_time, message_record, ticket_record
 from chatbot.store import Store, StoredMessage
 
-__all__ = ["NOT_EXPORTED", "RetentionJob", "erase_visitor", "export_visitor"]
+__all__ = [
+    "NOT_EXPORTED",
+    "RetentionJob",
+    "erase_visitor",
+    "export_visitor",
+    "sweep_empty_conversations",
+]
 
 log = logging.getLogger(__name__)
 
@@ -188,3 +194,26 @@ class RetentionJob:
             except Exception:
                 log.exception("retention: the pass failed")
             await asyncio.sleep(self.interval)
+
+
+#: A conversation nobody wrote in (a page view with the widget) is kept this long.
+EMPTY_CONVERSATION_SECONDS = 86400.0
+
+
+async def sweep_empty_conversations(
+    store: Store, clock: Callable[[], float], interval: float = 3600.0
+) -> None:
+    """Every page view opens a conversation; those without a single message are deleted a
+    day later (they hold no files), whatever the retention setting. Runs until cancelled."""
+    while True:
+        try:
+            deleted = await store.purge_conversations(
+                clock() - EMPTY_CONVERSATION_SECONDS, empty_only=True
+            )
+            if deleted:
+                log.info("deleted %d conversations without messages", len(deleted))
+        except ChatbotError as exc:
+            log.warning("empty conversations: the store failed: %s", exc.message)
+        except Exception:
+            log.exception("empty conversations: the sweep failed")
+        await asyncio.sleep(interval)

@@ -774,6 +774,16 @@ async def test_old_conversations_are_purged_unless_a_ticket_is_still_open(store:
     assert await store.purge_conversations(before=100.0) == []
 
 
+async def test_page_views_without_a_message_are_purged_alone(store: Store) -> None:
+    viewed = await store.conversation_for_visitor("viewer", "en", now=10.0)
+    spoke, _ = await conversation_with_ticket(store, "speaker", at=10.0, status=None)
+    later = await store.conversation_for_visitor("later", "en", now=200.0)
+    assert await store.purge_conversations(before=100.0, empty_only=True) == [viewed.id]
+    assert await store.get_conversation(viewed.id) is None
+    assert await store.get_conversation(spoke) is not None
+    assert await store.get_conversation(later.id) is not None
+
+
 async def test_a_visitor_gets_everything_stored_about_them(store: Store) -> None:
     conversation, number = await conversation_with_ticket(store, "ana", at=10.0, status="open")
     await store.append_messages(conversation, [msg("#b", "Hi Ana", sender="bot", at=11.0)])

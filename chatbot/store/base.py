@@ -387,9 +387,10 @@ class Store(Protocol):
 
     # Privacy: retention, export and erasure.
 
-    async def purge_conversations(self, before: float) -> list[str]:
+    async def purge_conversations(self, before: float, empty_only: bool = False) -> list[str]:
         """Delete every conversation last active before ``before`` whose tickets (if any)
-        are all closed, with its messages, tickets and notes; return the deleted ids."""
+        are all closed, with its messages, tickets and notes; return the deleted ids.
+        ``empty_only``: only conversations without a single message (a page view)."""
 
     async def visitor_data(self, visitor_id: str) -> VisitorData: ...
 

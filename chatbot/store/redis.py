@@ -534,7 +534,7 @@ class RedisStore:
 
     # Privacy.
 
-    async def purge_conversations(self, before: float) -> list[str]:
+    async def purge_conversations(self, before: float, empty_only: bool = False) -> list[str]:
         with self._errors():
             candidates = cast(
                 list[str],
@@ -550,7 +550,8 @@ class RedisStore:
                 pipe = self._client.pipeline(transaction=False)
                 for conversation_id in batch:
                     await self._scripts["purge_conversation"](
-                        args=[self.prefix, conversation_id, _num(before)], client=pipe
+                        args=[self.prefix, conversation_id, _num(before), int(empty_only)],
+                        client=pipe,
                     )
                 done = await pipe.execute()
             purged += [c for c, deleted in zip(batch, done, strict=True) if deleted]

@@ -488,6 +488,9 @@ return change(ARGV[2], {'incident', ARGV[3], 'updated_at', ARGV[4]})
 local ckey = P .. 'c:' .. ARGV[2]
 local updated = redis.call('HGET', ckey, 'updated_at')
 if not updated or tonumber(updated) >= tonumber(ARGV[3]) then return 0 end
+if ARGV[4] == '1' and tonumber(redis.call('HGET', ckey, 'last_seq') or '0') > 0 then
+  return 0
+end
 for _, n in ipairs(redis.call('SMEMBERS', ckey .. ':tickets')) do
   local status = redis.call('HGET', tkey(n), 'status')
   if status and status ~= 'closed' then return 0 end

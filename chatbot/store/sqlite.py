@@ -856,17 +856,18 @@ class SQLiteStore(MemoryEphemeral):
 
         return await self._run(select)
 
-    async def purge_conversations(self, before: float) -> list[str]:
+    async def purge_conversations(self, before: float, empty_only: bool = False) -> list[str]:
         def purge(db: sqlite3.Connection) -> list[str]:
             with _transaction(db):
                 ids = [
                     str(r[0])
                     for r in db.execute(
-                        "SELECT id FROM conversations c WHERE updated_at < ? AND NOT EXISTS ("
+                        "SELECT id FROM conversations c WHERE updated_at < ?"
+                        " AND (? = 0 OR last_seq = 0) AND NOT EXISTS ("
                         "  SELECT 1 FROM tickets t WHERE t.conversation_id = c.id"
                         "  AND t.status != 'closed'"
                         ") ORDER BY updated_at",
-                        (before,),
+                        (before, int(empty_only)),
                     )
                 ]
                 _delete_conversations(db, ids)
