@@ -242,12 +242,13 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             session["visitor_id"], session.get("address", "unknown"), len(upload.data)
         )
         saved = await asyncio.to_thread(files.save, upload.data, upload.name)
+        name = redact(saved.name)[0]  # "password Sommer2024.txt" is customer text too
         new = NewMessage(
             id=upload.id,
             sender="customer",
-            text=redact(saved.name)[0],
+            text=name,
             at=self.app[keys.CLOCK](),
-            data={"attachment": {**saved.as_data(), "name": redact(saved.name)[0]}},
+            data={"attachment": {**saved.as_data(), "name": name}},
         )
         try:
             [(stored, created)] = await store.append_messages(conversation_id, [new])

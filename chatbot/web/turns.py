@@ -276,7 +276,7 @@ class TurnRunner:
         return turn(state, inbound, self._engine)
 
     def close(self) -> None:
-        """Stop the engine's thread (after :meth:`drain`)."""
+        """Stop the engine's threads (after :meth:`drain`)."""
         self._thinker.shutdown(wait=True, cancel_futures=True)
 
     async def _apply(
