@@ -291,3 +291,25 @@ async def test_a_process_killed_mid_chat_loses_no_acknowledged_message(
     assert set(acked) <= stored
     # And the bot answers on the surviving process.
     assert await again.say("how do I set up mail on my iphone")
+
+
+async def test_erasing_a_customer_ends_their_chat_on_every_process(
+    make_server: ServerFactory, redis_server: RedisServer
+) -> None:
+    from tests.test_privacy import admin_token, bearer, visitor_of
+
+    one, two = await pair(make_server, redis_server)
+    customer = ChatClient(server_url(two))
+    await customer.connect(locale="en")
+    await customer.say("my website shows error 500")
+    token = await admin_token(one)
+    async with aiohttp.ClientSession() as http:
+        response = await http.delete(
+            one.make_url(f"/api/customers/{visitor_of(customer)}"), headers=bearer(token)
+        )
+        assert response.status == 200, await response.text()
+    for _ in range(200):  # the other process hears it over Redis
+        if not customer.sio.connected:
+            break
+        await asyncio.sleep(0.05)
+    assert not customer.sio.connected

@@ -17,6 +17,7 @@ from chatbot.privacy import erase_visitor, export_visitor
 from chatbot.store import Agent
 from chatbot.web.api import request_agent
 from chatbot.web.live import conversation_room
+from chatbot.web.pubsub import RedisManager
 
 __all__ = ["privacy_routes"]
 
@@ -72,11 +73,14 @@ async def delete_customer(request: web.Request) -> web.Response:
         len(erased["tickets"]),
         erased["attachments"],
     )
-    # The customer's open chats end here (on this process): a reconnect starts afresh
-    # instead of writing into a conversation that is gone.
+    # The customer's open chats end, on every process: a reconnect starts afresh instead
+    # of writing into a conversation that is gone.
     sio = app[keys.SIO]
     for conversation_id in erased["conversations"]:
         room = conversation_room(conversation_id)
+        if isinstance(sio.manager, RedisManager):
+            await sio.manager.disconnect_room(room, "/")
+            continue
         for sid, _ in list(sio.manager.get_participants("/", room)):
             await sio.disconnect(sid, namespace="/")
     await app[keys.LIVE].publish_queue()

@@ -41,6 +41,26 @@ class RedisManager(socketio.AsyncRedisManager):  # type: ignore[misc]
         self._replaced: list[Any] = []
         self._closing: set[asyncio.Future[None]] = set()
 
+    async def disconnect_room(self, room: str, namespace: str = "/") -> None:
+        """Disconnect every socket in ``room`` on every process (an erased customer's open
+        chats), and close the room."""
+        message = {
+            "method": "close_room",
+            "room": room,
+            "namespace": namespace,
+            "host_id": self.host_id,
+            "disconnect": True,
+        }
+        await self._handle_close_room(message)
+        await self._publish(message)
+
+    async def _handle_close_room(self, message: dict[str, Any]) -> None:
+        if message.get("disconnect"):
+            namespace = message.get("namespace") or "/"
+            for sid, _ in list(self.get_participants(namespace, message.get("room"))):
+                await self.server.disconnect(sid, namespace=namespace, ignore_queue=True)
+        await super()._handle_close_room(message)
+
     def _redis_connect(self) -> None:
         if self.redis is not None:
             self._replaced += [self.pubsub, self.redis]
