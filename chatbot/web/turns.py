@@ -45,7 +45,9 @@ DiagnoseFn = Callable[[str, str, str, str], Awaitable[tuple[DiagnosisNote, dict[
 #: leaves the turn to the work queue.
 LEASE_SECONDS = 6.0
 LEASE_POLL_SECONDS = 0.2
-LEASE_WAITS = 100
+LEASE_WAITS = 300
+#: A turn renews its lease this long at most: a hung turn never blocks a conversation.
+MAX_TURN_SECONDS = 60.0
 #: Rounds of "answer what is pending" per lease (a customer typing fast).
 MAX_ROUNDS = 20
 
@@ -112,7 +114,13 @@ class TurnRunner:
             self._locks[conversation_id] = lock
         async with lock:
             try:
-                if await self._lease(conversation_id):
+                if not await self._lease(conversation_id):
+                    # Once more when the other process's lease has surely ended; the
+                    # work queue's safety net stays behind this.
+                    asyncio.get_running_loop().call_later(
+                        LEASE_SECONDS, self.schedule, conversation_id, locale, identity
+                    )
+                else:
                     keeper = asyncio.create_task(self._keep_lease(conversation_id))
                     try:
                         # Until nothing is pending: a message that arrived at another
@@ -138,13 +146,14 @@ class TurnRunner:
             if await self._store.take_lease(f"turn:{conversation_id}", self._holder, LEASE_SECONDS):
                 return True
             await asyncio.sleep(LEASE_POLL_SECONDS)
-        log.warning("turn for %s left to the safety net: another process holds it", conversation_id)
+        log.warning("turn for %s postponed: another process holds it", conversation_id)
         return False
 
     async def _keep_lease(self, conversation_id: str) -> None:
         """Renew the lease while the turn runs (a domain check takes seconds); a process
         that dies stops renewing, and its lease ends within :data:`LEASE_SECONDS`."""
-        while True:
+        started = time.monotonic()
+        while time.monotonic() - started < MAX_TURN_SECONDS:
             await asyncio.sleep(LEASE_SECONDS / 3)
             await self._store.take_lease(f"turn:{conversation_id}", self._holder, LEASE_SECONDS)
 
