@@ -31,12 +31,14 @@ from chatbot.protocol import (
     parse_typing,
     parse_upload,
 )
+from chatbot.rate_limit import RateLimiter
 from chatbot.records import message_record
 from chatbot.redaction import redact
 from chatbot.settings import LANGUAGES
 from chatbot.store import NewMessage, StoredMessage
+from chatbot.store.ephemeral import MemoryEphemeral
 from chatbot.web.live import conversation_room
-from chatbot.web.sockets import EventBudget, peer_address
+from chatbot.web.sockets import peer_address
 from chatbot.web.wire import wire_message
 
 __all__ = ["CustomerNamespace", "SocketEmitter"]
@@ -80,13 +82,15 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         super().__init__(namespace)
         self.app = app
         # A widget reads history on (re)connect and sends typing a few times a minute.
-        self._budget = EventBudget({"history": (10, 0.5), "typing": (20, 4.0)}, time.monotonic)
+        # Per socket, in this process (a socket lives in one), in bounded memory.
+        buckets = MemoryEphemeral(clock=time.monotonic)
+        self._limits = {
+            "history": RateLimiter(buckets, "history", 10, 0.5, time.monotonic),
+            "typing": RateLimiter(buckets, "typing", 20, 4.0, time.monotonic),
+        }
 
-    async def on_disconnect(self, sid: str, reason: Any = None) -> None:
-        self._budget.forget(sid)
-
-    def _spend(self, sid: str, event: str) -> None:
-        wait = self._budget.take(sid, event)
+    async def _spend(self, sid: str, event: str) -> None:
+        wait = await self._limits[event].take(sid)
         if wait:
             raise RateLimited(f"too many '{event}' events; wait a moment", wait)
 
@@ -272,7 +276,7 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     async def on_history(self, sid: str, data: Any = None) -> dict[str, Any]:
         request = parse_history(data)
         session = await self._session(sid)
-        self._spend(sid, "history")
+        await self._spend(sid, "history")
         page = self.app[keys.SETTINGS].history_page_size
         messages = await self.app[keys.STORE].messages_after(
             session["conversation_id"], request.after, page + 1
@@ -284,7 +288,7 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     async def on_typing(self, sid: str, data: Any = None) -> dict[str, Any]:
         on = parse_typing(data)
         session = await self._session(sid)
-        self._spend(sid, "typing")
+        await self._spend(sid, "typing")
         await self.app[keys.LIVE].customer_typing(session["conversation_id"], on)
         return ok_ack()
 

@@ -21,7 +21,6 @@ import asyncio
 import logging
 import re
 from collections import Counter
-from collections.abc import Callable
 from typing import Any
 
 import socketio
@@ -170,34 +169,3 @@ class GuardedServer(socketio.AsyncServer):  # type: ignore[misc]
 
     def open_sockets(self, address: str) -> int:
         return self._open[address]
-
-
-class EventBudget:
-    """Per-socket token buckets for cheap-looking events a client could repeat without
-    end (``history`` reads up to 500 messages, ``typing`` reaches the agent console).
-
-    In the process, by socket id: a socket lives in one process, and a visitor's sockets
-    are bounded by the per-address limit.
-    """
-
-    def __init__(self, rates: dict[str, tuple[float, float]], clock: Callable[[], float]) -> None:
-        #: event -> (burst, per second)
-        self._rates = rates
-        self._clock = clock
-        self._buckets: dict[tuple[str, str], tuple[float, float]] = {}
-
-    def take(self, sid: str, event: str) -> float:
-        """0 when the event may run now, else the seconds to wait."""
-        burst, rate = self._rates[event]
-        now = self._clock()
-        tokens, at = self._buckets.get((sid, event), (burst, now))
-        tokens = min(burst, tokens + (now - at) * rate)
-        if tokens < 1:
-            self._buckets[(sid, event)] = (tokens, now)
-            return (1 - tokens) / rate
-        self._buckets[(sid, event)] = (tokens - 1, now)
-        return 0.0
-
-    def forget(self, sid: str) -> None:
-        for event in self._rates:
-            self._buckets.pop((sid, event), None)
