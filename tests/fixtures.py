@@ -291,5 +291,10 @@ async def chat_server(make_server: ServerFactory) -> TestServer:
     return await make_server()
 
 
+def bearer(token: str) -> dict[str, str]:
+    """The header an agent's API request carries."""
+    return {"Authorization": f"Bearer {token}"}
+
+
 def server_url(server: TestServer) -> str:
     return str(server.make_url("/")).rstrip("/")

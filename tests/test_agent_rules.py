@@ -35,14 +35,11 @@ from tests.fixtures import (
     MovingClock,
     ServerFactory,
     add_agent,
+    bearer,
     login,
     server_url,
 )
 from tests.redis_server import RedisServer
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 async def post_login(

@@ -31,6 +31,7 @@ from tests.fixtures import (
     MovingClock,
     ServerFactory,
     add_agent,
+    bearer,
     login,
     server_url,
 )
@@ -96,10 +97,6 @@ class World:
         )
         assert response.status == 200
         return dict(await response.json())
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 async def customer(server: TestServer, **auth: Any) -> Customer:

@@ -266,26 +266,33 @@ def test_the_summary_and_ticket_time_are_never_iso(engine: EngineContext) -> Non
     assert draft.fields["webmail_works"] == "no"
 
 
-def test_a_finnish_technical_answer_keeps_finnish(engine: EngineContext) -> None:
-    chat = email_form(
-        engine, lang="fi", opening="sähköposti ei toimi osoitteessa matti@virtanen.fi"
-    )
-    answer_until_field(chat, "email_client")
-    replies = chat.say("Outlook Windows 10:llä")
-    assert chat.state.language == "fi"
-    assert all(r.lang == "fi" for r in replies)
-
-
-def test_an_english_error_message_keeps_the_conversation_hungarian(
-    engine: EngineContext,
+@pytest.mark.parametrize(
+    ("lang", "opening", "field", "answer"),
+    [
+        (
+            "fi",
+            "sähköposti ei toimi osoitteessa matti@virtanen.fi",
+            "email_client",
+            "Outlook Windows 10:llä",
+        ),
+        (
+            "hu",
+            "nem tudok levelet küldeni az info@rozsa.hu címről",
+            "error_message",
+            "ssh: connect to host 91.120.23.154 port 22: Connection timed out",
+        ),
+    ],
+)
+def test_a_technical_answer_keeps_the_conversation_language(
+    engine: EngineContext, lang: str, opening: str, field: str, answer: str
 ) -> None:
-    chat = email_form(
-        engine, lang="hu", opening="nem tudok levelet küldeni az info@rozsa.hu címről"
-    )
-    answer_until_field(chat, "error_message")
-    replies = chat.say("ssh: connect to host 91.120.23.154 port 22: Connection timed out")
-    assert chat.state.language == "hu"
-    assert all(r.lang == "hu" for r in replies)
+    """Product names and an error message pasted in English are not the customer's
+    language."""
+    chat = email_form(engine, lang=lang, opening=opening)
+    answer_until_field(chat, field)
+    replies = chat.say(answer)
+    assert chat.state.language == lang
+    assert all(r.lang == lang for r in replies)
 
 
 def test_a_broken_direction_wins_over_the_same_direction_fine_elsewhere(

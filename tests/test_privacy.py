@@ -26,6 +26,7 @@ from tests.fixtures import (
     MovingClock,
     ServerFactory,
     add_agent,
+    bearer,
     login,
     server_url,
 )
@@ -58,10 +59,6 @@ def visitor_of(customer: ChatClient) -> str:
 async def admin_token(server: TestServer, role: str = "admin") -> str:
     email, password = await add_agent(server, f"{role}@support.example", role.title(), role)
     return await login(server, email, password)
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 async def test_an_admin_exports_everything_about_one_customer_and_nothing_of_another(

@@ -296,7 +296,8 @@ async def test_a_process_killed_mid_chat_loses_no_acknowledged_message(
 async def test_erasing_a_customer_ends_their_chat_on_every_process(
     make_server: ServerFactory, redis_server: RedisServer
 ) -> None:
-    from tests.test_privacy import admin_token, bearer, visitor_of
+    from tests.fixtures import bearer
+    from tests.test_privacy import admin_token, visitor_of
 
     one, two = await pair(make_server, redis_server)
     customer = ChatClient(server_url(two))
