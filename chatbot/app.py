@@ -29,6 +29,7 @@ from chatbot.store.backends import store_for
 from chatbot.upload_quota import QuotaSettings, UploadQuota
 from chatbot.web.agent import AgentNamespace
 from chatbot.web.api import api_routes, error_middleware
+from chatbot.web.client_address import TrustedProxies, client_address_middleware
 from chatbot.web.customer import CustomerNamespace, SocketEmitter
 from chatbot.web.diagnosis import DiagnosisRunner
 from chatbot.web.incidents_api import incident_routes
@@ -72,8 +73,15 @@ def diagnosis_runner(
 
 def create_app(settings: Settings, *, engine: EngineContext | None = None) -> web.Application:
     """A ready-to-run application. ``engine`` lets tests share one prebuilt context."""
+    proxies = TrustedProxies(settings.trusted_proxies, settings.proxy_header)
     app = web.Application(
-        client_max_size=1024**2, middlewares=[security_headers(settings), error_middleware]
+        client_max_size=1024**2,
+        # The client's address first: every limit and log line below reads it.
+        middlewares=[
+            client_address_middleware(proxies),
+            security_headers(settings),
+            error_middleware,
+        ],
     )
     app[keys.SETTINGS] = settings
     app[keys.CLOCK] = time.time

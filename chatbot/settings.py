@@ -53,6 +53,10 @@ class Settings:
     connections_per_second: float = 1.0
     #: Sockets open at once from one address (an office behind one NAT shares it; behind a
     #: reverse proxy on the same host, every customer comes from its address).
+    #: Reverse proxies (addresses or networks) whose forwarded client address is believed,
+    #: and the header they set it in (``X-Forwarded-For`` or ``Forwarded``).
+    trusted_proxies: tuple[str, ...] = ()
+    proxy_header: str = "X-Forwarded-For"
     sockets_per_address: int = 200
     history_page_size: int = 500
     #: Attachments (PNG, JPEG, PDF, plain text): the largest file accepted.
@@ -185,6 +189,10 @@ class Settings:
         if retention := os.environ.get("CHATBOT_RETENTION_DAYS"):
             values["retention_days"] = int(retention)
         if ancestors := _env_list("CHATBOT_FRAME_ANCESTORS"):
+        if proxies := _env_list("CHATBOT_TRUSTED_PROXIES"):
+            values["trusted_proxies"] = proxies
+        if "CHATBOT_PROXY_HEADER" in os.environ:
+            values["proxy_header"] = os.environ["CHATBOT_PROXY_HEADER"]
             values["frame_ancestors"] = ancestors
         if flag := os.environ.get("CHATBOT_DIAGNOSTICS"):
             values["diagnostics"] = flag.lower() in {"1", "true", "yes"}

@@ -48,9 +48,10 @@ _HEADER = re.compile(r"^(\d)(?:(\d+)-)?(?:(/[^,]*),)?(\d+)?")
 
 
 def peer_address(environ: dict[str, Any]) -> str:
+    """The client's address (see :mod:`chatbot.web.client_address`). Not ``REMOTE_ADDR``:
+    engine.io writes 127.0.0.1 there for every aiohttp request."""
     request = environ.get("aiohttp.request")
-    remote = getattr(request, "remote", None) or environ.get("REMOTE_ADDR")
-    return str(remote or "unknown")
+    return str(getattr(request, "remote", None) or "unknown")
 
 
 class _Packet(packet.Packet):  # type: ignore[misc]
