@@ -80,6 +80,13 @@ def _parser() -> argparse.ArgumentParser:
     delete.add_argument("visitor_id", help=visitor_help)
     delete.add_argument("--yes", action="store_true", help="really delete: it cannot be undone")
     _common(delete)
+    backup = sub.add_parser("backup", help="copy the database and files (while the server runs)")
+    backup.add_argument("dest", type=Path, help="a new folder for the backup")
+    _common(backup)
+    restore = sub.add_parser("restore", help="put a backup into the data dir (server stopped)")
+    restore.add_argument("source", type=Path, help="a folder made by chatbot backup")
+    restore.add_argument("--force", action="store_true", help="move the present data aside")
+    _common(restore)
     return parser
 
 
@@ -312,6 +319,32 @@ def _customers(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup(args: argparse.Namespace) -> int:
+    from chatbot.backup import BackupError, back_up, restore
+    from chatbot.store.sqlite_backup import UnusableDatabase
+
+    settings = _settings(args)
+    try:
+        if args.command == "restore":
+            aside = restore(args.source, settings.data_dir, force=args.force)
+            if aside is not None:
+                sys.stdout.write(f"the data that was there is in {aside}\n")
+            sys.stdout.write(f"restored {args.source} into {settings.data_dir}\n")
+            return 0
+        report = back_up(settings, args.dest)
+    except (BackupError, UnusableDatabase) as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 1
+    db = report.database
+    if db is None:
+        sys.stderr.write("the store is on Redis: back it up with Redis (docs/deployment.md)\n")
+    else:
+        sys.stdout.write(f"{db.conversations} conversations, {db.messages} messages, ")
+        sys.stdout.write(f"{db.tickets} tickets (schema {db.schema_version}), ")
+    sys.stdout.write(f"{report.attachments} files in {report.folder} ({report.seconds:.1f} s)\n")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     level = args.log_level or ("INFO" if args.command == "serve" else "WARNING")
@@ -324,6 +357,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _agents(args)
     if args.command == "customers":
         return _customers(args)
+    if args.command in ("backup", "restore"):
+        return _backup(args)
     try:
         return _ask(args)
     except BrokenPipeError:  # `chatbot ask ... | head`
