@@ -6,10 +6,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["CONTENT_DIR", "LANGUAGES", "Settings"]
+from chatbot.bundled import CONTENT_DIR
 
-#: The bundled content (knowledge base, phrases) that ships beside the package.
-CONTENT_DIR = Path(__file__).resolve().parent.parent / "data"
+__all__ = ["CONTENT_DIR", "LANGUAGES", "Settings"]
 
 #: Languages the bot speaks, in the order used for reports.
 LANGUAGES: tuple[str, ...] = ("en", "nb", "hr", "fi", "ru", "hu")
@@ -53,11 +52,11 @@ class Settings:
     connections_per_second: float = 1.0
     #: Sockets open at once from one address (an office behind one NAT shares it; behind a
     #: reverse proxy on the same host, every customer comes from its address).
+    sockets_per_address: int = 200
     #: Reverse proxies (addresses or networks) whose forwarded client address is believed,
     #: and the header they set it in (``X-Forwarded-For`` or ``Forwarded``).
     trusted_proxies: tuple[str, ...] = ()
     proxy_header: str = "X-Forwarded-For"
-    sockets_per_address: int = 200
     history_page_size: int = 500
     #: Attachments (PNG, JPEG, PDF, plain text): the largest file accepted.
     attachment_max_mb: float = 5.0
@@ -135,6 +134,8 @@ class Settings:
         values: dict[str, object] = {}
         if "CHATBOT_DATA_DIR" in os.environ:
             values["data_dir"] = Path(os.environ["CHATBOT_DATA_DIR"])
+        if "CHATBOT_CONTENT_DIR" in os.environ:
+            values["content_dir"] = Path(os.environ["CHATBOT_CONTENT_DIR"])
         if "CHATBOT_KB_DIR" in os.environ:
             values["kb_dir"] = Path(os.environ["CHATBOT_KB_DIR"])
         if "CHATBOT_SECRET" in os.environ:
@@ -188,11 +189,11 @@ class Settings:
             values["metrics"] = metrics.lower() in {"1", "true", "yes"}
         if retention := os.environ.get("CHATBOT_RETENTION_DAYS"):
             values["retention_days"] = int(retention)
-        if ancestors := _env_list("CHATBOT_FRAME_ANCESTORS"):
         if proxies := _env_list("CHATBOT_TRUSTED_PROXIES"):
             values["trusted_proxies"] = proxies
         if "CHATBOT_PROXY_HEADER" in os.environ:
             values["proxy_header"] = os.environ["CHATBOT_PROXY_HEADER"]
+        if ancestors := _env_list("CHATBOT_FRAME_ANCESTORS"):
             values["frame_ancestors"] = ancestors
         if flag := os.environ.get("CHATBOT_DIAGNOSTICS"):
             values["diagnostics"] = flag.lower() in {"1", "true", "yes"}

@@ -12,16 +12,14 @@ import hmac
 import html
 import json
 import time
-from pathlib import Path
 
 from aiohttp import web
 
 from chatbot import keys
+from chatbot.bundled import WIDGET_DIR
 from chatbot.web.security import CONSOLE_CSP, page_csp
 
 __all__ = ["WIDGET_DIR", "page_routes"]
-
-WIDGET_DIR = Path(__file__).resolve().parent.parent.parent / "widget"
 
 
 async def widget_script(request: web.Request) -> web.StreamResponse:
