@@ -177,24 +177,24 @@ def _ask(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from aiohttp import web
-
     from chatbot.agent_admin import ensure_demo_agent
-    from chatbot.app import create_app
+    from chatbot.serve import serve
 
     settings = _settings(args)
-    app = create_app(settings)
     base = f"http://{settings.host}:{settings.port}"
-    print(f"chatbot serving on {base}", flush=True)
+    announce = None
     if settings.demo:
         email, password = asyncio.run(ensure_demo_agent(settings))
-        print(
-            f"demo: the company site {base}/ and the customer portal {base}/portal\n"
-            f"demo: the agent console {base}/console (log in as {email}, password {password})",
-            flush=True,
-        )
-    web.run_app(app, host=settings.host, port=settings.port, shutdown_timeout=5, print=None)
-    return 0
+
+        def announce() -> None:
+            print(
+                f"demo: the company site {base}/ and the customer portal {base}/portal\n"
+                f"demo: the agent console {base}/console (log in as {email}, password {password})",
+                flush=True,
+            )
+
+    # Listens at once; logs "ready" (and only then serves) once the engine is loaded.
+    return asyncio.run(serve(settings, on_ready=announce))
 
 
 def _tickets(args: argparse.Namespace) -> int:
