@@ -36,6 +36,7 @@ class _Language:
     services: Mapping[str, str]
     date_format: str
     day_format: str
+    clock_format: str
     status_names: Mapping[str, str]
 
 
@@ -65,6 +66,7 @@ class Phrasebook:
                 services={str(k): str(v) for k, v in (data.get("services") or {}).items()},
                 date_format=str(data.get("date_format") or "%Y-%m-%d %H:%M"),
                 day_format=str(data.get("day_format") or "%Y-%m-%d"),
+                clock_format=str(data.get("clock_format") or "%H:%M"),
                 status_names={
                     str(k): str(v) for k, v in (data.get("ticket_status_names") or {}).items()
                 },
@@ -111,6 +113,11 @@ class Phrasebook:
             return local.strftime(language.day_format)
         zone = local.tzname() or ""
         return f"{local.strftime(language.date_format)} {zone}".strip()
+
+    def format_clock(self, lang: str, local: datetime) -> str:
+        """The time of day of ``local`` with its zone ("klo 20.00 CET")."""
+        language = self._languages.get(lang, self._languages[self.fallback])
+        return f"{local.strftime(language.clock_format)} {local.tzname() or ''}".strip()
 
     def status_name(self, lang: str, status: str) -> str:
         language = self._languages.get(lang, self._languages[self.fallback])

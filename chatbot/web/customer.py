@@ -18,6 +18,7 @@ from aiohttp import web
 
 from chatbot import keys
 from chatbot.engine import ConversationState
+from chatbot.engine.welcome import welcome
 from chatbot.errors import ChatbotError, InvalidToken, RateLimited, StoreUnavailable
 from chatbot.identity import Identity, verify_user_token
 from chatbot.protocol import (
@@ -158,6 +159,7 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                 "protocol": PROTOCOL_VERSION,
                 "verified": identity is not None,
                 "ticket": await live.customer_view(ticket) if ticket else None,
+                "welcome": welcome(app[keys.ENGINE], language, app[keys.CLOCK]()),
             },
             to=sid,
         )

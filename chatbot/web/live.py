@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 import socketio
@@ -124,6 +125,10 @@ class LiveChat:
     async def customer_view(self, ticket: Ticket) -> dict[str, Any]:
         """The ``ticket`` event for the customer: their ticket, the agent's name, their place."""
         view = wire_ticket(ticket)
+        with contextlib.suppress(ValueError):
+            # Written out here, the way the ticket's language writes dates, with the zone.
+            moment = datetime.fromisoformat(ticket.expected_response or "")
+            view["expected_text"] = self.engine.phrases.format_time(ticket.language, moment)
         # The customer reads their ticket in their own language.
         view["title"] = self.engine.titles.customer_title(
             ticket.service, ticket.fields, ticket.language
