@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: run test check lint typecheck bench install widget clean vectors
+.PHONY: run test check lint typecheck bench install widget wheel clean vectors
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ widget/dist/.built: widget/node_modules/.installed $(wildcard widget/src/*.js wi
 	touch $@
 
 widget: widget/dist/.built
+
+# A wheel that carries data/ and the built bundles (hatch_build.py runs npm), in dist/.
+wheel: install
+	$(BIN)/pip wheel --quiet --no-deps --no-build-isolation --wheel-dir dist .
 
 run: install widget
 	$(BIN)/chatbot serve --host $(HOST) --port $(PORT) --data-dir var --demo
@@ -52,4 +56,4 @@ bench: install
 	$(BIN)/python benchmarks/kb_search.py
 
 clean:
-	rm -rf $(VENV) var build *.egg-info
+	rm -rf $(VENV) var build dist *.egg-info
