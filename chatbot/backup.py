@@ -89,8 +89,8 @@ def restore(source: Path, data_dir: Path, *, force: bool = False) -> Path | None
     backup_db = source / DATABASE
     if not (source / MANIFEST).is_file():
         raise BackupError(f"{source} is not a backup made by chatbot backup")
-    if backup_db.is_file():
-        check_database(backup_db)
+    if backup_db.is_file() and check_database(backup_db).schema_version == 0:
+        raise BackupError(f"{backup_db} holds no chatbot tables")
     data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     aside = None
     occupied = [
