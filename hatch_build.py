@@ -51,7 +51,8 @@ class ContentHook(BuildHookInterface[BuilderConfig]):
 
 
 def build_widget(widget: Path) -> None:
-    """``npm ci`` when the dependencies are missing, then ``npm run build``."""
+    """``npm ci`` when the dependencies are missing or older than the lock file (the same
+    stamp as the Makefile's), then ``npm run build``."""
     npm = shutil.which("npm")
     if npm is None:
         raise RuntimeError(
@@ -59,8 +60,11 @@ def build_widget(widget: Path) -> None:
             "install Node.js with npm (Debian: apt-get install nodejs npm) and build again, "
             "or install from an sdist, which carries the built bundles"
         )
-    if not (widget / "node_modules").is_dir():
+    stamp = widget / "node_modules" / ".installed"
+    wanted = max((widget / name).stat().st_mtime for name in ("package.json", "package-lock.json"))
+    if not stamp.is_file() or stamp.stat().st_mtime < wanted:
         subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=widget, check=True)
+        stamp.touch()
     subprocess.run([npm, "run", "build"], cwd=widget, check=True)
     missing = [b for b in BUNDLES if not (widget / "dist" / b).is_file()]
     if missing:
