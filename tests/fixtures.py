@@ -8,10 +8,11 @@ import dataclasses
 import itertools
 import socket
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
+import aiohttp
 import pytest
 import socketio
 from aiohttp.test_utils import TestServer
@@ -53,10 +54,24 @@ class ChatClient:
     #: Every client a test opened, closed by the server fixture even when a test fails.
     opened: ClassVar[list[ChatClient]] = []
 
-    def __init__(self, url: str) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        transports: Sequence[str] = ("websocket",),
+        headers: dict[str, str] | None = None,
+        local_address: str | None = None,
+    ) -> None:
+        """``local_address``: the loopback address (127.x.y.z) the client connects from."""
         ChatClient.opened.append(self)
         self.url = url
-        self.sio = socketio.AsyncClient(reconnection=False)
+        self.transports = list(transports)
+        self.headers = headers or {}
+        self.http: aiohttp.ClientSession | None = None
+        if local_address is not None:
+            connector = aiohttp.TCPConnector(local_addr=(local_address, 0))
+            self.http = aiohttp.ClientSession(connector=connector)
+        self.sio = socketio.AsyncClient(reconnection=False, http_session=self.http)
         self.received: list[dict[str, Any]] = []
         self.tickets: list[dict[str, Any]] = []
         self.session: dict[str, Any] | None = None
@@ -97,7 +112,11 @@ class ChatClient:
 
     async def connect(self, **auth: Any) -> dict[str, Any]:
         await self.sio.connect(
-            self.url, auth=auth or None, transports=["websocket"], wait_timeout=TIMEOUT
+            self.url,
+            auth=auth or None,
+            headers=self.headers,
+            transports=self.transports,
+            wait_timeout=TIMEOUT,
         )
         await asyncio.wait_for(self._session_event.wait(), TIMEOUT)
         assert self.session is not None
@@ -106,6 +125,8 @@ class ChatClient:
     async def disconnect(self) -> None:
         # Also after a refused connect: the transport below may still be open.
         await self.sio.disconnect()
+        if self.http is not None:
+            await self.http.close()
 
     async def call(self, event: str, data: Any = None) -> Any:
         return await self.sio.call(event, data, timeout=TIMEOUT)
