@@ -39,7 +39,7 @@ def require_nginx() -> None:
         return
     if os.environ.get("CI"):
         pytest.fail(f"nginx is required in CI but {NGINX} is missing")
-    pytest.skip(f"no nginx at {NGINX} (apt-get install nginx-light)")
+    pytest.skip(f"no nginx at {NGINX} (apt-get install nginx)")
 
 
 def documented_location(upstream: str) -> str:
