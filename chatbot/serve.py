@@ -105,6 +105,7 @@ async def serve(
     ``build`` and ``stop`` let tests hold the loading and end the server without signals.
     """
     from chatbot.app import create_app
+    from chatbot.web.client_address import ClientAccessLogger
 
     base = f"http://{settings.host}:{settings.port}"
     if stop is None:
@@ -131,7 +132,11 @@ async def serve(
         except Exception:
             log.exception("the engine could not be loaded: not serving")
             return 1
-        runner = web.AppRunner(create_app(settings, engine=engine), shutdown_timeout=5)
+        runner = web.AppRunner(
+            create_app(settings, engine=engine),
+            shutdown_timeout=5,
+            access_log_class=ClientAccessLogger,  # the client's address, not the proxy's
+        )
         await runner.setup()
         try:
             await web.SockSite(runner, sock.dup()).start()

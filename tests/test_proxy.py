@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import re
 import shutil
@@ -25,6 +26,10 @@ import socketio
 from aiohttp.test_utils import TestServer
 
 from chatbot import keys
+from chatbot.app import create_app
+from chatbot.engine import EngineContext
+from chatbot.settings import Settings
+from chatbot.web.client_address import ClientAccessLogger
 from tests.fixtures import TIMEOUT, ChatClient, ServerFactory, free_port, server_url
 
 NGINX = os.environ.get("NGINX", "/usr/sbin/nginx")
@@ -268,3 +273,22 @@ async def test_agent_logins_through_the_proxy_are_throttled_per_customer_address
         assert await post_login(guesser, url, "guess6@support.example", **forged) == 429
         # ...and nobody else behind the same proxy.
         assert await post_login(colleague, url, "someone@support.example") == 401
+
+
+async def test_the_access_log_names_the_forwarded_client(
+    engine: EngineContext, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Here the test itself (127.0.0.1) is the trusted proxy: one line of the log to read.
+    settings = Settings(data_dir=tmp_path, trusted_proxies=("127.0.0.1",), diagnostics=False)
+    server = TestServer(create_app(settings, engine=engine), host="127.0.0.1")
+    await server.start_server(access_log_class=ClientAccessLogger)
+    caplog.set_level(logging.INFO, logger="aiohttp.access")
+    try:
+        async with aiohttp.ClientSession() as http:
+            forwarded = {"X-Forwarded-For": "198.51.100.1, 192.0.2.7"}
+            response = await http.get(server.make_url("/healthz"), headers=forwarded)
+            assert response.status == 200
+    finally:
+        await server.close()
+    [line] = [r.getMessage() for r in caplog.records if r.name == "aiohttp.access"]
+    assert line.startswith('192.0.2.7 "GET /healthz HTTP/1.1" 200 ')
