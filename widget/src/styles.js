@@ -20,7 +20,7 @@ header h2 { margin: 0; font-size: 16px; font-weight: 600; }
 header button { background: transparent; border: none; color: #fff; font-size: 22px; cursor: pointer; line-height: 1; }
 .banner { background: #eef4ff; border-bottom: 1px solid #d3e0fa; padding: 8px 14px; font-size: 13px; }
 .banner[hidden] { display: none; }
-.log { flex: 1; overflow-y: auto; padding: 12px; display: flex; flex-direction: column; gap: 8px; background: #f6f7f9; }
+.log { flex: 1; min-height: 0; overflow-y: auto; padding: 12px 12px 16px; scroll-padding-bottom: 16px; display: flex; flex-direction: column; gap: 8px; background: #f6f7f9; }
 .msg { max-width: 85%; padding: 8px 11px; border-radius: 12px; white-space: pre-wrap; overflow-wrap: anywhere; }
 .msg.customer { align-self: flex-end; background: #1b5fd1; color: #fff; border-bottom-right-radius: 4px; }
 .msg.bot, .msg.agent { align-self: flex-start; background: #fff; border: 1px solid #e1e4ea; border-bottom-left-radius: 4px; }
@@ -30,7 +30,17 @@ header button { background: transparent; border: none; color: #fff; font-size: 2
 .msg.file img { max-width: 220px; max-height: 160px; border-radius: 6px; background: #fff; }
 form button.attach { background: transparent; color: #4b5563; padding: 0 6px; border-radius: 8px; display: flex; align-items: center; }
 form button.attach:hover { background: #eef1f5; }
-.who { align-self: flex-start; font-size: 12px; color: #2f6b45; font-weight: 600; margin: 4px 0 -5px 4px; }
+.who { align-self: flex-start; display: flex; align-items: center; gap: 6px; font-size: 12px; color: #4b5563; margin: 4px 0 -4px 2px; }
+.who .avatar { width: 22px; height: 22px; border-radius: 50%; display: inline-flex; align-items: center; justify-content: center;
+  background: #1b5fd1; color: #fff; font-size: 12px; font-weight: 700; flex: none; }
+.who.agent .avatar { background: #2f6b45; }
+.who .name { font-weight: 600; color: #1d2330; }
+.who.agent .name { color: #24573a; }
+.who time { color: #5b6472; }
+.msg.welcome { align-self: flex-start; background: #fff; border: 1px solid #e1e4ea; border-bottom-left-radius: 4px; white-space: normal; }
+.msg.welcome p { margin: 0; }
+.msg.welcome .hours { margin-top: 6px; padding-top: 6px; border-top: 1px solid #eceef2; font-size: 13px; color: #3b4250; }
+.number { white-space: nowrap; }
 .rating { align-self: stretch; background: #fff; border: 1px solid #e1e4ea; border-radius: 10px; padding: 10px 12px; display: flex; flex-direction: column; gap: 8px; }
 .rating strong { font-size: 14px; }
 .rating p { margin: 0; }
@@ -62,6 +72,6 @@ form { display: flex; gap: 8px; padding: 10px; border-top: 1px solid #e1e4ea; ba
 textarea { flex: 1; resize: none; border: 1px solid #cfd4dc; border-radius: 8px; padding: 8px; font-size: 15px; height: 42px; color: #1d2330; background: #fff; }
 form button { border: none; background: #1b5fd1; color: #fff; border-radius: 8px; padding: 0 14px; font-size: 15px; cursor: pointer; }
 @media (max-width: 520px) {
-  .panel { right: 0; bottom: 0; width: 100vw; height: 100vh; max-height: none; border-radius: 0; }
+  .panel { right: 0; bottom: 0; width: 100vw; height: 100vh; height: 100dvh; max-height: none; border-radius: 0; }
 }
 `;

@@ -36,6 +36,9 @@ const state = {
   lastAsk: null,
   rated: new Set(), // tickets rated on this screen
   ticket: null,
+  welcome: null, // the server's welcome of this session: {title, text, hours}
+  speaker: null, // who said the last message on screen, to name each speaker once
+  atBottom: true, // the log shows its newest message: keep it so when the panel resizes
 };
 
 // A custom element, so the page's "div {...}" rules do not match the host, and inline
@@ -64,6 +67,11 @@ function icon(size, d, pathAttrs) {
   return svg;
 }
 
+function botIcon() {
+  // A small robot head.
+  return icon("16", "M11 2h2v3h4a3 3 0 0 1 3 3v9a3 3 0 0 1-3 3H7a3 3 0 0 1-3-3V8a3 3 0 0 1 3-3h4zM9 10.5a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm6 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zM8 16h8v1.5H8z", { fill: "currentColor" });
+}
+
 function chatIcon() {
   // A speech bubble.
   return icon("28", "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm3 6.5a1.5 1.5 0 1 0 0 .01zm5 0a1.5 1.5 0 1 0 0 .01zm5 0a1.5 1.5 0 1 0 0 .01z", { fill: "currentColor" });
@@ -86,13 +94,13 @@ function el(tag, attrs = {}, text) {
   return node;
 }
 
-const launcher = el("button", { class: "launcher", type: "button", "aria-haspopup": "dialog" });
+const launcher = el("button", { class: "launcher", type: "button", "aria-haspopup": "dialog", "aria-expanded": "false" });
 launcher.append(chatIcon());
 const badge = el("span", { class: "badge", hidden: "" });
 launcher.append(badge);
-const panel = el("section", { class: "panel", role: "dialog", hidden: "" });
+const panel = el("section", { class: "panel", role: "dialog", "aria-labelledby": "chatbot-title", hidden: "" });
 const header = el("header");
-const heading = el("h2");
+const heading = el("h2", { id: "chatbot-title" });
 const closeButton = el("button", { type: "button" }, "×");
 header.append(heading, closeButton);
 const banner = el("div", { class: "banner", hidden: "", role: "status" });
@@ -111,8 +119,8 @@ root.append(launcher, panel);
 
 function applyTexts() {
   const t = texts(state.lang);
-  heading.textContent = t.title;
-  launcher.setAttribute("aria-label", t.open);
+  heading.textContent = (state.welcome && state.welcome.title) || t.title;
+  launcher.setAttribute("aria-label", state.open ? t.close : t.open);
   closeButton.setAttribute("aria-label", t.close);
   input.setAttribute("placeholder", t.placeholder);
   input.setAttribute("aria-label", t.placeholder);
@@ -123,6 +131,67 @@ function applyTexts() {
   offline.textContent = t.offline;
   log.setAttribute("aria-label", t.log);
   for (const note of log.querySelectorAll(".unsent")) unsentTexts(note);
+  for (const stamp of log.querySelectorAll("time[datetime]")) stamp.textContent = clock(stamp.getAttribute("datetime"));
+  for (const name of log.querySelectorAll(".who .name[data-bot]")) name.textContent = t.assistant;
+}
+
+// A message's time of day in the widget's language (not the browser's), in the
+// customer's own time zone: "14.05" in Finnish, "14:05" in Hungarian.
+function clock(iso) {
+  const when = new Date(iso);
+  if (Number.isNaN(when.getTime())) return "";
+  try {
+    return new Intl.DateTimeFormat(state.lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(when);
+  } catch {
+    return "";
+  }
+}
+
+// Ticket numbers (HS-104233) never break over two lines: each is its own nowrap span.
+const TICKET_NUMBER = /\b[A-Z][A-Z0-9]{0,9}-\d{3,}\b/g;
+function withNumbers(node, text) {
+  let last = 0;
+  for (const match of text.matchAll(TICKET_NUMBER)) {
+    if (match.index > last) node.append(document.createTextNode(text.slice(last, match.index)));
+    node.append(el("span", { class: "number" }, match[0]));
+    last = match.index + match[0].length;
+  }
+  if (last < text.length) node.append(document.createTextNode(text.slice(last)));
+  return node;
+}
+
+// Who speaks, once per run of their messages: a small avatar, the name and the time.
+function speakerRow(message, last = true) {
+  const t = texts(state.lang);
+  const bot = message.from !== "agent";
+  const name = bot ? t.assistant : (message.agent && message.agent.name) || t.agent;
+  const key = bot ? "bot" : `agent:${name}`;
+  if (last && state.speaker === key) return null;
+  if (last) state.speaker = key;
+  const row = el("div", { class: `who ${bot ? "bot" : "agent"}` });
+  const avatar = el("span", { class: "avatar", "aria-hidden": "true" });
+  if (bot) avatar.append(botIcon());
+  else avatar.textContent = Array.from(name.trim())[0] || "?";
+  const label = el("span", { class: "name" }, name);
+  if (bot) label.setAttribute("data-bot", "");
+  row.append(avatar, label);
+  if (message.at) {
+    const stamp = el("time", { datetime: message.at }, clock(message.at));
+    row.append(stamp);
+  }
+  return row;
+}
+
+// The server's welcome, first in a conversation that has no messages yet.
+function showWelcome() {
+  const welcome = state.welcome;
+  if (!welcome || !welcome.text || log.querySelector(".welcome") || state.bySeq.size) return;
+  const box = el("div", { class: "msg welcome" });
+  box.append(el("p", {}, welcome.text));
+  if (welcome.hours) box.append(el("p", { class: "hours" }, welcome.hours));
+  const first = !log.firstChild; // else the customer already wrote below it
+  log.prepend(speakerRow({ from: "bot" }, first), box);
+  scrollDown();
 }
 
 function safeUrl(url) {
@@ -136,6 +205,18 @@ function safeUrl(url) {
 
 function scrollDown() {
   log.scrollTop = log.scrollHeight;
+  state.atBottom = true;
+}
+
+// When the banner, the typing line or a notice appears, the log gets shorter: the newest
+// message (often the system's "your ticket..." line) must not end up hidden below.
+log.addEventListener("scroll", () => {
+  state.atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 24;
+});
+if (window.ResizeObserver) {
+  new ResizeObserver(() => {
+    if (state.atBottom) log.scrollTop = log.scrollHeight;
+  }).observe(log);
 }
 
 // Buttons of a question that is answered (or followed by another question) stay visible
@@ -158,14 +239,16 @@ function renderMessage(message, pending = false) {
   // With an article card, the card shows title and summary: the bubble keeps the intro.
   const hasCards = message.articles && message.articles.length;
   const text = hasCards && message.from === "bot" ? message.text.split("\n\n")[0] : message.text;
-  if (message.from === "agent") {
-    const name = (message.agent && message.agent.name) || texts(state.lang).agent;
-    log.append(el("div", { class: "who" }, name));
+  if (message.from === "bot" || message.from === "agent") {
+    const row = speakerRow(message);
+    if (row) log.append(row);
+  } else {
+    state.speaker = null;
   }
   if (message.attachment) {
     log.append(attachmentView(message, pending));
   } else if (text || !hasCards) {
-    const bubble = el("div", { class: `msg ${message.from}${pending ? " pending" : ""}`, "data-id": message.id }, text);
+    const bubble = withNumbers(el("div", { class: `msg ${message.from}${pending ? " pending" : ""}`, "data-id": message.id }), text);
     if (message.seq) bubble.setAttribute("data-seq", String(message.seq));
     log.append(bubble);
   }
@@ -360,19 +443,17 @@ function showTicket(ticket) {
   }
   state.ticket = ticket;
   const t = texts(state.lang);
-  let text = `${t.ticket} ${ticket.number}: ${ticket.title}`;
+  let text = `: ${ticket.title}`;
   if (ticket.status === "closed") {
     text += ` · ${t.closed}`;
   } else if (ticket.agent && ticket.agent.name) {
     text += ` · ${fill(t.joined, { agent: ticket.agent.name })}`;
   } else if (ticket.position && ticket.agents_online) {
     text += ` · ${t.queue}: ${ticket.position}`;
-  } else if (ticket.expected_response) {
-    const when = new Date(ticket.expected_response);
-    const format = { dateStyle: "medium", timeStyle: "short" };
-    text += ` · ${t.expected}: ${when.toLocaleString(state.lang, format)}`;
+  } else if (ticket.expected_text) {
+    text += ` · ${t.expected}: ${ticket.expected_text}`; // written out by the server
   }
-  banner.textContent = text;
+  banner.replaceChildren(`${t.ticket} `, el("span", { class: "number" }, ticket.number), text);
   banner.hidden = false;
 }
 
@@ -592,6 +673,7 @@ socket.on("session", async (session) => {
   if (state.conversation && state.conversation !== session.conversation_id) resetScreen();
   state.conversation = session.conversation_id;
   state.lang = session.language || state.lang;
+  state.welcome = session.welcome || null;
   applyTexts();
   showTicket(session.ticket);
   offline.hidden = true;
@@ -599,6 +681,7 @@ socket.on("session", async (session) => {
   if (state.session !== live) return;
   // Sent only once the screen shows what the server has, and then what is still unsent.
   live.ready = true;
+  if (!session.last_seq) showWelcome();
   showOutbox(scope);
   await flush();
 });
@@ -643,6 +726,7 @@ socket.on("connect_error", (error) => {
 
 function resetScreen() {
   log.replaceChildren();
+  state.speaker = null;
   state.seen.clear();
   state.bySeq.clear();
   state.lastSeq = 0;
@@ -662,6 +746,7 @@ function open() {
   state.open = true;
   panel.hidden = false;
   launcher.setAttribute("aria-expanded", "true");
+  launcher.setAttribute("aria-label", texts(state.lang).close);
   state.unread = 0;
   badge.hidden = true;
   input.focus();
@@ -672,6 +757,7 @@ function close() {
   state.open = false;
   panel.hidden = true;
   launcher.setAttribute("aria-expanded", "false");
+  launcher.setAttribute("aria-label", texts(state.lang).open);
   launcher.focus();
 }
 
