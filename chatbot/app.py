@@ -34,7 +34,7 @@ from chatbot.web.customer import CustomerNamespace, SocketEmitter
 from chatbot.web.diagnosis import DiagnosisRunner
 from chatbot.web.incidents_api import incident_routes
 from chatbot.web.live import LiveChat
-from chatbot.web.pages import page_routes
+from chatbot.web.pages import check_home_url, page_routes
 from chatbot.web.privacy_api import privacy_routes
 from chatbot.web.pubsub import RedisManager
 from chatbot.web.routes import routes
@@ -74,6 +74,7 @@ def diagnosis_runner(
 def create_app(settings: Settings, *, engine: EngineContext | None = None) -> web.Application:
     """A ready-to-run application. ``engine`` lets tests share one prebuilt context."""
     proxies = TrustedProxies(settings.trusted_proxies, settings.proxy_header)
+    check_home_url(settings.home_url)
     app = web.Application(
         client_max_size=1024**2,
         # The client's address first: every limit and log line below reads it.

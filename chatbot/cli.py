@@ -35,7 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the chat server")
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
-    serve.add_argument("--demo", action="store_true", help="also serve the demo portal /portal")
+    serve.add_argument(
+        "--demo", action="store_true", help="serve the demo company's site at / and /portal"
+    )
     _common(serve)
     ask = sub.add_parser("ask", help="show what the bot understands and answers")
     ask.add_argument("text", help="a customer message, or - to read one per line from stdin")

@@ -34,9 +34,11 @@ class Settings:
     #: (JWT, HS256). Empty: verified identities are refused.
     identity_secret: str = ""
     company_name: str = "Aurora Hosting"
-    #: Demo mode: the demo customer portal at /portal (with an in-memory identity
-    #: secret when none is configured).
+    #: Demo mode: the fictional company's site at / and its customer portal at /portal
+    #: (with an in-memory identity secret when none is configured).
     demo: bool = False
+    #: Outside demo mode, / redirects here; empty: a neutral page with the chat.
+    home_url: str = ""
     #: Ticket numbers look like ``HS-104233``.
     ticket_prefix: str = "HS"
     #: Where trained models are cached; ``None``: ``~/.cache/chatbot``.
@@ -189,6 +191,8 @@ class Settings:
             values["metrics"] = metrics.lower() in {"1", "true", "yes"}
         if retention := os.environ.get("CHATBOT_RETENTION_DAYS"):
             values["retention_days"] = int(retention)
+        if "CHATBOT_HOME_URL" in os.environ:
+            values["home_url"] = os.environ["CHATBOT_HOME_URL"].strip()
         if proxies := _env_list("CHATBOT_TRUSTED_PROXIES"):
             values["trusted_proxies"] = proxies
         if "CHATBOT_PROXY_HEADER" in os.environ:

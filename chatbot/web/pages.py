@@ -1,4 +1,4 @@
-"""The widget script and the demo pages, with a strict Content-Security-Policy.
+"""The widget script, the home page and the demo pages, with a strict Content-Security-Policy.
 
 The headers every response gets (``nosniff``, ``Referrer-Policy``, ``X-Frame-Options``)
 come from the middleware in :mod:`chatbot.web.security`.
@@ -12,14 +12,16 @@ import hmac
 import html
 import json
 import time
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
 from chatbot import keys
 from chatbot.bundled import WIDGET_DIR
+from chatbot.errors import ConfigError
 from chatbot.web.security import CONSOLE_CSP, page_csp
 
-__all__ = ["WIDGET_DIR", "page_routes"]
+__all__ = ["WIDGET_DIR", "check_home_url", "page_routes"]
 
 
 async def widget_script(request: web.Request) -> web.StreamResponse:
@@ -40,11 +42,27 @@ def _page(name: str, folder: str, csp: str) -> web.StreamResponse:
     return response
 
 
-async def demo_site(request: web.Request) -> web.StreamResponse:
-    return _page("index.html", "demo", page_csp(request.app[keys.SETTINGS].frame_ancestors))
+def check_home_url(url: str) -> None:
+    """``CHATBOT_HOME_URL`` is empty or an absolute http(s) URL (checked at start-up)."""
+    parsed = urlsplit(url)
+    if url and (parsed.scheme not in ("http", "https") or not parsed.netloc):
+        raise ConfigError(f"CHATBOT_HOME_URL must be an http(s) URL, not {url!r}")
+
+
+async def home(request: web.Request) -> web.StreamResponse:
+    """``/``: the fictional company's site only in demo mode; else the operator's page
+    (``CHATBOT_HOME_URL``) or a neutral page with the chat."""
+    settings = request.app[keys.SETTINGS]
+    if settings.demo:
+        return _page("index.html", "demo", page_csp(settings.frame_ancestors))
+    if settings.home_url:
+        raise web.HTTPFound(settings.home_url)
+    return _page("index.html", "home", page_csp(settings.frame_ancestors))
 
 
 async def demo_css(request: web.Request) -> web.StreamResponse:
+    if not request.app[keys.SETTINGS].demo:
+        raise web.HTTPNotFound()
     return web.FileResponse(WIDGET_DIR / "demo" / "demo.css")
 
 
@@ -126,7 +144,7 @@ async def attachment(request: web.Request) -> web.StreamResponse:
 
 def page_routes() -> list[web.RouteDef]:
     return [
-        web.get("/", demo_site),
+        web.get("/", home),
         web.get("/portal", demo_portal),
         web.get("/widget.js", widget_script),
         web.get("/demo/demo.css", demo_css),
