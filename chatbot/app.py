@@ -214,6 +214,7 @@ def create_app(settings: Settings, *, engine: EngineContext | None = None) -> we
             priority_for=live.priority_for,
             metrics=app[keys.METRICS],
             diagnose=diagnosis_runner(settings, engine_context, store, clock),
+            capacity=settings.turn_capacity,
         )
         app[keys.TURNS] = runner
         notifier.handle("turn", runner.safety_net)

@@ -69,6 +69,22 @@ class Metrics:
             ["status"],
             registry=self.registry,
         )
+        self.turns_admitted = Gauge(
+            "chatbot_turns_admitted",
+            "Bot turns this process runs or has waiting for the engine (at most its "
+            "capacity).",
+            registry=self.registry,
+        )
+        self.turns_waiting = Gauge(
+            "chatbot_turns_waiting",
+            "Conversations waiting for this process's capacity, answered oldest first.",
+            registry=self.registry,
+        )
+        self.turns_deferred = Counter(
+            "chatbot_turns_deferred",
+            "Bot turns put in line over capacity (the customer was told to wait a moment).",
+            registry=self.registry,
+        )
         self.store_up = Gauge(
             "chatbot_store_up",
             "1 when the store answered the last check, else 0.",

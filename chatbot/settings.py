@@ -55,6 +55,9 @@ class Settings:
     #: Sockets open at once from one address (an office behind one NAT shares it; behind a
     #: reverse proxy on the same host, every customer comes from its address).
     sockets_per_address: int = 200
+    #: Bot turns a process runs or has waiting for the engine at once; more wait in line
+    #: (oldest first) after a short "many customers are writing" from the bot.
+    turn_capacity: int = 32
     #: Reverse proxies (addresses or networks) whose forwarded client address is believed,
     #: and the header they set it in (``X-Forwarded-For`` or ``Forwarded``).
     trusted_proxies: tuple[str, ...] = ()
@@ -171,6 +174,7 @@ class Settings:
             ("reply_email_delay", float),
             ("attachment_max_mb", float),
             ("sockets_per_address", int),
+            ("turn_capacity", int),
             ("upload_files_per_hour", int),
             ("upload_mb_per_hour", float),
             ("min_free_disk_mb", float),

@@ -13,6 +13,7 @@ import logging
 import secrets
 import time
 import weakref
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -53,6 +54,11 @@ MAX_ROUNDS = 20
 
 #: Other processes' new incidents reach this one's bot within this many seconds.
 INCIDENT_CACHE_SECONDS = 5.0
+#: Conversations whose turns a process runs or has waiting for the engine at once. More
+#: wait in line (oldest first) after a short "many customers are writing" from the bot:
+#: at 20-40 ms of engine time per turn on two threads, the last admitted waits well
+#: under a second, and a flood never makes every customer wait seconds.
+TURN_CAPACITY = 32
 
 
 class Emitter(Protocol):
@@ -75,8 +81,14 @@ class TurnRunner:
         priority_for: Callable[[str, str], Awaitable[str]] | None = None,
         metrics: Metrics | None = None,
         diagnose: DiagnoseFn | None = None,
+        capacity: int = TURN_CAPACITY,
     ) -> None:
         self._diagnose = diagnose
+        self._capacity = max(1, capacity)
+        #: Turns admitted (running, or waiting for the lease or the engine's threads).
+        self._admitted = 0
+        #: Conversations waiting for capacity, oldest first, with their turn's context.
+        self._waiting: OrderedDict[str, tuple[str | None, Identity | None]] = OrderedDict()
         self._metrics = metrics
         self._priority_for = priority_for
         self._prefix = ticket_prefix
@@ -95,10 +107,83 @@ class TurnRunner:
     def schedule(
         self, conversation_id: str, locale: str | None, identity: Identity | None = None
     ) -> None:
-        """Answer every unanswered customer message of the conversation, in the background."""
-        task = asyncio.create_task(self.run(conversation_id, locale, identity))
+        """Answer every unanswered customer message of the conversation, in the background:
+        now, or when the process has capacity again (the customer is told so)."""
+        if conversation_id in self._waiting:
+            # Already in line: its turn answers every pending message at once.
+            self._waiting[conversation_id] = (locale, identity)
+            return
+        if self._admitted >= self._capacity:
+            self._waiting[conversation_id] = (locale, identity)
+            if self._metrics is not None:
+                self._metrics.turns_deferred.inc()
+            self._spawn(self._say_busy(conversation_id, locale))
+            self._gauge()
+            return
+        self._admit(conversation_id, locale, identity)
+
+    @property
+    def waiting(self) -> int:
+        """Conversations waiting for capacity."""
+        return len(self._waiting)
+
+    def _admit(self, conversation_id: str, locale: str | None, identity: Identity | None) -> None:
+        self._admitted += 1
+        self._spawn(self._admitted_run(conversation_id, locale, identity))
+        self._gauge()
+
+    async def _admitted_run(
+        self, conversation_id: str, locale: str | None, identity: Identity | None
+    ) -> None:
+        try:
+            await self.run(conversation_id, locale, identity)
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        self._admitted -= 1
+        while self._waiting and self._admitted < self._capacity:
+            waiting_id, (waiting_locale, waiting_identity) = self._waiting.popitem(last=False)
+            self._admit(waiting_id, waiting_locale, waiting_identity)
+        self._gauge()
+
+    def _spawn(self, work: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    def _gauge(self) -> None:
+        if self._metrics is not None:
+            self._metrics.turns_admitted.set(self._admitted)
+            self._metrics.turns_waiting.set(len(self._waiting))
+
+    async def _say_busy(self, conversation_id: str, locale: str | None) -> None:
+        """The bot's prompt word while the turn waits for capacity: stored (the agent's
+        transcript shows it too), once per waiting message."""
+        try:
+            conversation = await self._store.get_conversation(conversation_id)
+            if conversation is None:
+                return
+            state = ConversationState.from_dict(conversation.state)
+            if conversation.last_seq <= state.processed_seq:
+                return
+            ctx = self._engine
+            lang = state.language
+            if state.language_source == "default" and locale in ctx.supported_languages:
+                lang = locale
+            busy = NewMessage(
+                id=f"#busy{conversation.last_seq}",
+                sender="bot",
+                text=ctx.phrases.say(lang, "busy"),
+                at=self._clock(),
+                data={"lang": lang},
+            )
+            stored = await self._store.append_messages(conversation_id, [busy])
+            fresh = [m for m, was_created in stored if was_created]
+            if fresh:
+                await self._emit.messages(conversation_id, fresh)
+        except ChatbotError as exc:
+            log.warning("busy notice for %s not sent: %s", conversation_id, exc.message)
 
     async def drain(self) -> None:
         """Wait for the turns in flight (on shutdown)."""
@@ -160,12 +245,18 @@ class TurnRunner:
     async def safety_net(self, payload: Mapping[str, Any]) -> None:
         """A turn from the durable work queue: the message was stored, but this or another
         process may have died before answering it."""
-        identity = payload.get("identity")
-        await self.run(
-            str(payload["conversation_id"]),
-            payload.get("locale"),
-            Identity.from_dict(identity) if isinstance(identity, dict) else None,
-        )
+        raw = payload.get("identity")
+        identity = Identity.from_dict(raw) if isinstance(raw, dict) else None
+        conversation_id, locale = str(payload["conversation_id"]), payload.get("locale")
+        if self._admitted >= self._capacity or conversation_id in self._waiting:
+            self.schedule(conversation_id, locale, identity)
+            return
+        self._admitted += 1
+        self._gauge()
+        try:
+            await self.run(conversation_id, locale, identity)
+        finally:
+            self._release()
 
     async def _answer_pending(
         self, conversation_id: str, locale: str | None, identity: Identity | None
