@@ -1,6 +1,7 @@
 """Where a bot turn's CPU goes: a py-spy profile of a serving process, by component.
 
     python benchmarks/turn_profile.py STACKS.txt [--messages N] [--cpu-ms MS]
+    python benchmarks/turn_profile.py --engine 300    # the engine alone, no server
 
 ``STACKS.txt`` is py-spy's raw (collapsed) output: ``benchmarks/load.py --profile DIR``
 records one per bot mode while the customers chat (``py-spy record --format raw --pid``).
@@ -9,12 +10,23 @@ a component (language id, intent classifier, search, storage, socket.io...). py-
 a thread that waits for a core as running, so on a busy machine its totals overstate CPU:
 the shares are its own, and ``--cpu-ms`` (the kernel's CPU time per answered message, as
 ``load.py`` measures it) turns them into milliseconds per message.
+
+``--engine N`` profiles this process running N turns of the engine (what ``chatbot ask``
+does: a fresh conversation per message, no store, no sockets) on questions from
+``benchmarks/data/kb_queries`` with one typo each, and divides its CPU time by N.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import random
 import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -45,6 +57,12 @@ RULES: tuple[tuple[str, str], ...] = (
     (r"asyncio/", "event loop"),
 )
 _COMPILED = [(re.compile(pattern), name) for pattern, name in RULES]
+#: Innermost frames of a thread that waits (py-spy counts a waiting thread that is not
+#: yet asleep, or not yet scheduled on a busy machine, as running): left out of shares.
+WAITS = frozenset(
+    {"EpollSelector.select (selectors.py)", "_worker (concurrent/futures/thread.py)"}
+    | {"Condition.wait (threading.py)", "Event.wait (threading.py)"}
+)
 _FRAME = re.compile(r"^(?P<function>.*) \((?P<file>[^()]*?)(?::\d+)?\)$")
 
 
@@ -63,19 +81,25 @@ def component_of(frames: list[tuple[str, str]]) -> str:
 
 
 class Profile:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, under: str | None = None) -> None:
         self.components: Counter[str] = Counter()
         self.own: Counter[str] = Counter()
         self.samples = 0
+        self.waits = 0
         for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
             stack, _, count = line.rpartition(" ")
             if not stack or not count.isdigit():
                 continue
             frames = [_parse(f) for f in stack.split(";")]
+            if under is not None and all(function != under for function, _ in frames):
+                continue
             n = int(count)
+            function, file = frames[-1]
+            if f"{function} ({file})" in WAITS:
+                self.waits += n
+                continue
             self.samples += n
             self.components[component_of(frames)] += n
-            function, file = frames[-1]
             self.own[f"{function} ({file})"] += n
 
     def report(self, messages: int = 0, cpu_ms: float | None = None, top: int = 15) -> str:
@@ -86,6 +110,7 @@ class Profile:
         lines = [
             f"{self.samples} samples of running threads"
             + (f", {messages} messages answered" if messages else "")
+            + f" ({self.waits} more in waits, left out)"
         ]
         header = f"{'component':<30}{'share':>7}" + (f"{'ms/msg':>8}" if cpu_ms else "")
         lines += [header, "-" * len(header)]
@@ -107,13 +132,55 @@ class Profile:
         return "\n".join(lines)
 
 
+def profile_engine(count: int) -> None:
+    """Profile ``count`` engine turns in this process and print the breakdown."""
+    root = Path(__file__).resolve().parent.parent
+    sys.path[:0] = [str(root), str(root / "benchmarks")]
+    from load import questions, with_typo
+
+    from chatbot.cli import analyse
+    from chatbot.content import build_engine_context
+    from chatbot.settings import Settings
+
+    ctx = build_engine_context(Settings.from_env())
+    rng = random.Random(1)
+    texts = [with_typo(t, rng) for t in rng.choices(questions(), k=count)]
+    analyse("warm up", ctx, None)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "stacks.txt"
+        spy = subprocess.Popen(
+            [
+                *(str(Path(sys.executable).with_name("py-spy")), "record"),
+                *("--pid", str(os.getpid()), "--format", "raw", "--rate", "200"),
+                *("--output", str(out)),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(1.0)  # py-spy attaches
+        cpu = time.process_time()
+        for text in texts:
+            analyse(text, ctx, None)
+        cpu = time.process_time() - cpu
+        spy.send_signal(signal.SIGINT)
+        spy.wait(timeout=60)
+        print(f"{count} engine turns, {cpu * 1000 / count:.2f} ms CPU per turn (this process)")
+        print(Profile(out, under="analyse").report(count, cpu * 1000 / count))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("stacks", type=Path, help="py-spy record --format raw output")
+    parser.add_argument("stacks", type=Path, nargs="?", help="py-spy record --format raw output")
+    parser.add_argument("--engine", type=int, help="profile this many engine turns instead")
     parser.add_argument("--messages", type=int, default=0, help="messages answered meanwhile")
     parser.add_argument("--cpu-ms", type=float, help="server CPU ms per answered message")
     parser.add_argument("--top", type=int, default=15)
     args = parser.parse_args()
+    if args.engine:
+        profile_engine(args.engine)
+        return
+    if args.stacks is None:
+        parser.error("STACKS.txt or --engine N")
     print(Profile(args.stacks).report(args.messages, args.cpu_ms, args.top))
 
 
