@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from aiohttp.test_utils import TestServer
@@ -88,6 +89,22 @@ async def test_a_customer_asks_gets_an_article_and_ends_with_a_ticket(
     await banner.wait_for()
     text = await banner.text_content() or ""
     assert "HS-" in text and "Outgoing mail fails" in text
+    assert re.search(r"Expected answer: \d\d \w{3} \d{4}, \d\d:\d\d CES?T", text), text
+    # The ticket number never breaks over two lines, in the banner or in a message.
+    for number in await page.locator(".banner .number, .msg .number").all():
+        assert await number.evaluate(
+            "n => getComputedStyle(n).whiteSpace === 'nowrap' && n.getClientRects().length === 1"
+        )
+    # The system's "our team answers by..." is not hidden under the banner.
+    await page.locator(".msg.system").last.wait_for()
+    await page.wait_for_function(
+        """() => {
+            const root = document.querySelector('[data-chatbot]').shadowRoot;
+            const log = root.querySelector('.log').getBoundingClientRect();
+            const last = [...root.querySelectorAll('.log > *')].pop().getBoundingClientRect();
+            return last.top >= log.top && last.bottom <= log.bottom + 1;
+        }"""
+    )
     await page.screenshot(path=screenshot_path("widget-ticket.png"))
     assert violations == []  # the demo page's strict CSP: no inline script, style or eval
 

@@ -127,7 +127,9 @@ class LiveChat:
         view = wire_ticket(ticket)
         with contextlib.suppress(ValueError):
             # Written out here, the way the ticket's language writes dates, with the zone.
-            moment = datetime.fromisoformat(ticket.expected_response or "")
+            moment = datetime.fromisoformat(ticket.expected_response or "").astimezone(
+                self.engine.hours.timezone
+            )
             view["expected_text"] = self.engine.phrases.format_time(ticket.language, moment)
         # The customer reads their ticket in their own language.
         view["title"] = self.engine.titles.customer_title(

@@ -210,12 +210,16 @@ function scrollDown() {
 
 // When the banner, the typing line or a notice appears, the log gets shorter: the newest
 // message (often the system's "your ticket..." line) must not end up hidden below.
+// Measured against the height the log had before a resize: the scroll event of a shrink
+// comes before the observer, and must not count as the customer scrolling up.
+let logHeight = 0;
 log.addEventListener("scroll", () => {
-  state.atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 24;
+  state.atBottom = log.scrollHeight - log.scrollTop - (logHeight || log.clientHeight) < 24;
 });
 if (window.ResizeObserver) {
   new ResizeObserver(() => {
     if (state.atBottom) log.scrollTop = log.scrollHeight;
+    logHeight = log.clientHeight;
   }).observe(log);
 }
 
