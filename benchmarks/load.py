@@ -150,7 +150,7 @@ async def run_customers(urls: list[str], count: int, texts_mode: str, conn: Any)
             if data.get("from") != "bot":
                 return
             reply_to = str(data.get("id", ""))
-            if reply_to.startswith("#busy"):
+            if reply_to.startswith("#wait"):
                 customer.busy += 1
             elif match := _REPLY_ID.match(reply_to):
                 seq, now = int(match[1]), time.perf_counter()

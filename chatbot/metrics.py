@@ -71,8 +71,7 @@ class Metrics:
         )
         self.turns_admitted = Gauge(
             "chatbot_turns_admitted",
-            "Bot turns this process runs or has waiting for the engine (at most its "
-            "capacity).",
+            "Bot turns this process runs or has waiting for the engine (at most its capacity).",
             registry=self.registry,
         )
         self.turns_waiting = Gauge(

@@ -172,7 +172,7 @@ class TurnRunner:
             if state.language_source == "default" and locale in ctx.supported_languages:
                 lang = locale
             busy = NewMessage(
-                id=f"#busy{conversation.last_seq}",
+                id=f"#wait{conversation.last_seq}",
                 sender="bot",
                 text=ctx.phrases.say(lang, "busy"),
                 at=self._clock(),
