@@ -12,6 +12,7 @@ takes over the same listening socket (no moment without a listener).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import socket
@@ -87,7 +88,9 @@ async def _build_in_thread(build: EngineBuilder, settings: Settings) -> EngineCo
             outcome: EngineContext | BaseException = build(settings)
         except BaseException as exc:
             outcome = exc
-        loop.call_soon_threadsafe(settle, outcome)
+        # Stopped while loading: the loop may be closed by now, and nobody waits.
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(settle, outcome)
 
     threading.Thread(target=work, name="engine-loader", daemon=True).start()
     return await future
