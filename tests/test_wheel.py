@@ -181,6 +181,13 @@ def test_the_widget_and_the_console_are_served(served: str) -> None:
     assert status == 200 and kind.startswith("application/javascript") and body
 
 
+def test_the_front_page_is_the_neutral_one_not_the_demo_company(served: str) -> None:
+    status, kind, body = get(f"{served}/")
+    assert status == 200 and kind.startswith("text/html")
+    assert b'<script src="/widget.js"' in body
+    assert b"Aurora" not in body and b"/demo/demo.css" not in body
+
+
 async def test_a_help_centre_question_gets_its_article(served: str) -> None:
     client = ChatClient(served)
     try:
