@@ -213,6 +213,10 @@ class TurnRunner:
                         for _ in range(MAX_ROUNDS):
                             if not await self._answer_pending(conversation_id, locale, identity):
                                 break
+                            if self._waiting:
+                                # Others wait for capacity: a customer typing fast goes to
+                                # the back of the line (each new message was scheduled).
+                                break
                     finally:
                         keeper.cancel()
                         await asyncio.gather(keeper, return_exceptions=True)
