@@ -128,7 +128,9 @@ class TurnBuilder:
         if service is not None:
             # "It doesn't work" + the service the customer picked: the pick is meaning too.
             text = f"{text} {ctx.phrases.service_label(self.lang, service)}"
-        result = ctx.index.search(text, service=service, lang=self.lang)
+        result = ctx.index.search(
+            text, service=service, lang=self.lang, words_scope=prediction.in_scope
+        )
         self.search = result
         top = result.top
         unsure_service = service is None and (

@@ -398,6 +398,9 @@ def _new_request(t: TurnBuilder, m: _Message) -> tuple[str, ...]:
     if follow_up(t, inbound, m.entities, prediction.intent == "ticket_status" and confident):
         return ()
     action = ctx.account_actions.match(inbound.text)
+    if action is not None and prediction.in_scope < 0.5:
+        # "How do I close my savings account" is a bank's owner-only request, not ours.
+        action = None
     if action is not None and not (inbound.identity and inbound.identity.is_owner):
         # Owner-only: general information and how the owner authorises it, no ticket.
         t.say("account_owner_only")
@@ -418,12 +421,13 @@ def _new_request(t: TurnBuilder, m: _Message) -> tuple[str, ...]:
         return ()
     query = ctx.phrases.strip_leading(inbound.text, "greeting")
     if prediction.intent == "out_of_scope" and confident:
-        result = ctx.index.search(query)
+        result = ctx.index.search(query, words_scope=prediction.in_scope)
         t.search = result
-        # The off-topic model over the sentence embedding has the last word where it
-        # runs: "why is my bill higher than last year?" is the words of a bank customer
-        # and the meaning of ours. Without it, only a sure article overrules.
-        off_topic = result.in_scope < 0.5 if ctx.index.scope_known else result.confidence < 0.8
+        # The off-topic models (over the sentence embedding and over the words) have the
+        # last word where they run: "why is my bill higher than last year?" is the words
+        # of a bank customer and the meaning of ours. Without them, only a sure article
+        # overrules.
+        off_topic = result.in_scope < 0.5 if result.scope_known else result.confidence < 0.8
         if off_topic:
             # "Hi, I have a question" is no refusal's business: ask what it is about.
             if len(words(query)) <= VAGUE_MAX_WORDS:

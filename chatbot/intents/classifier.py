@@ -62,7 +62,10 @@ SERVICES = (
     "cloud_server",
     "none",
 )
-_CACHE_VERSION = "4"
+_CACHE_VERSION = "5"
+#: The intents whose examples are about the company's services, for the scope head; the
+#: out-of-scope and small-talk ones are not.
+_IN_SCOPE_INTENTS = frozenset({"question", "problem", "human_agent", "ticket_status"})
 #: Intents that concern no service ("thanks" is about nothing we host), with the intent
 #: confidence above which the service prediction is dropped.
 _NO_SERVICE = {
@@ -86,6 +89,9 @@ class Prediction:
     service_confidence: float
     #: Services ranked by probability ("none" left out), for clarifying questions.
     service_ranking: tuple[tuple[str, float], ...]
+    #: Probability, from the words alone, that the message is about the company's
+    #: services at all (1.0 where no off-topic examples were given).
+    in_scope: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +128,31 @@ def load_training(folder: Path) -> tuple[TrainingSet, TrainingSet]:
     return intents, services
 
 
+def load_scope(folder: Path) -> TrainingSet:
+    """Off-topic (``offtopic``, label "out") and everyday in-scope (``inscope``, "in")
+    messages from every ``<lang>.yml`` in ``folder`` (``data/offtopic``)."""
+    scope = TrainingSet([], [], [])
+    for path in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        lang = str(data.get("lang", path.stem))
+        for section, label in (("offtopic", "out"), ("inscope", "in")):
+            for example in data.get(section) or []:
+                scope.texts.append(str(example))
+                scope.labels.append(label)
+                scope.langs.append(lang)
+    return scope
+
+
+def scope_examples(intents: TrainingSet, services: TrainingSet, scope: TrainingSet) -> TrainingSet:
+    """What the scope head learns from: the off-topic data, the intents' examples (a
+    question or a problem is ours; small talk and out_of_scope are not) and the service
+    examples (help-centre titles among them) as ours."""
+    labels = ["in" if label in _IN_SCOPE_INTENTS else "out" for label in intents.labels]
+    mapped = TrainingSet(intents.texts, labels, intents.langs)
+    ours = TrainingSet(services.texts, ["in"] * len(services.texts), services.langs)
+    return scope.extend(mapped).extend(ours)
+
+
 def _word_features(text: str) -> Iterator[str]:
     tokens = words(text)
     for i, token in enumerate(tokens):
@@ -155,15 +186,33 @@ class TextFeatures:
 
 
 class IntentClassifier:
-    def __init__(self, intents: TrainingSet, services: TrainingSet, c: float = 20.0) -> None:
-        # One vocabulary for both models: a message is vectorised once per prediction.
+    def __init__(
+        self,
+        intents: TrainingSet,
+        services: TrainingSet,
+        c: float = 20.0,
+        scope: TrainingSet | None = None,
+    ) -> None:
+        """``scope``: off-topic and in-scope examples (:func:`load_scope`); with them a
+        third model says how likely a message is about our services at all."""
+        # One vocabulary for all models: a message is vectorised once per prediction.
         self._features = TextFeatures()
-        matrix = self._features.fit_transform([*intents.texts, *services.texts])
+        extra = scope.texts if scope else []
+        matrix = self._features.fit_transform([*intents.texts, *services.texts, *extra])
         split = len(intents.texts)
+        end = split + len(services.texts)
         self._intent_model = LogisticRegression(C=c, max_iter=3000)
         self._intent_model.fit(matrix[:split], intents.labels)
         self._service_model = LogisticRegression(C=c, max_iter=3000)
-        self._service_model.fit(matrix[split:], services.labels)
+        self._service_model.fit(matrix[split:end], services.labels)
+        self._scope_model: LogisticRegression | None = None
+        if scope and len(set(scope.labels)) == 2:
+            examples = scope_examples(intents, services, scope)
+            # The rows in the order of ``examples``: the scope data, intents, services.
+            ordered = sparse.vstack([matrix[end:], matrix[:end]], format="csr")
+            # Balanced: fewer off-topic examples than ours.
+            self._scope_model = LogisticRegression(C=10.0, max_iter=3000, class_weight="balanced")
+            self._scope_model.fit(ordered, examples.labels)
         self.intents: tuple[str, ...] = tuple(str(c) for c in self._intent_model.classes_)
         self.services: tuple[str, ...] = tuple(str(c) for c in self._service_model.classes_)
 
@@ -174,13 +223,16 @@ class IntentClassifier:
         cache_dir: Path | None,
         extra_intents: TrainingSet | None = None,
         extra_services: TrainingSet | None = None,
+        scope_folder: Path | None = None,
     ) -> IntentClassifier:
-        """The model for the data in ``folder`` (plus the extra examples), from
-        ``cache_dir`` when one trained on exactly that data is there."""
+        """The model for the data in ``folder`` (plus the extra examples, and the
+        off-topic data in ``scope_folder``), from ``cache_dir`` when one trained on exactly
+        that data is there."""
         extra_intents = extra_intents or TrainingSet([], [], [])
         extra_services = extra_services or TrainingSet([], [], [])
         digest = hashlib.sha256(f"{_CACHE_VERSION}/{sklearn.__version__}".encode())
-        for path in sorted(folder.glob("*.yml")):
+        scope_files = sorted(scope_folder.glob("*.yml")) if scope_folder else []
+        for path in [*sorted(folder.glob("*.yml")), *scope_files]:
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
         for extra in (extra_intents, extra_services):
             for text, label in zip(extra.texts, extra.labels, strict=True):
@@ -195,7 +247,8 @@ class IntentClassifier:
             except (OSError, pickle.UnpicklingError, AttributeError, EOFError) as exc:
                 log.warning("intent model cache %s unreadable (%s); retraining", cache, exc)
         intents, services = load_training(folder)
-        model = cls(intents.extend(extra_intents), services.extend(extra_services))
+        scope = load_scope(scope_folder) if scope_folder else None
+        model = cls(intents.extend(extra_intents), services.extend(extra_services), scope=scope)
         if cache is not None:
             cache.parent.mkdir(parents=True, exist_ok=True)
             for old in cache.parent.glob("intents-*.pickle"):
@@ -213,8 +266,12 @@ class IntentClassifier:
         features = self._features.transform(texts)
         intent_probs = self._intent_model.predict_proba(features)
         service_probs = self._service_model.predict_proba(features)
+        scopes = np.ones(len(texts))
+        if self._scope_model is not None:
+            inside = list(self._scope_model.classes_).index("in")
+            scopes = self._scope_model.predict_proba(features)[:, inside]
         predictions = []
-        for ip, sp in zip(intent_probs, service_probs, strict=True):
+        for ip, sp, in_scope in zip(intent_probs, service_probs, scopes, strict=True):
             best_intent = int(np.argmax(ip))
             order = np.argsort(-sp)
             ranking = tuple(
@@ -233,6 +290,7 @@ class IntentClassifier:
                     service=None if service == "none" else service,
                     service_confidence=float(sp[order[0]]),
                     service_ranking=ranking,
+                    in_scope=float(in_scope),
                 )
             )
         return predictions

@@ -35,7 +35,11 @@ class Understander:
     ) -> Understander:
         """``extra_*``: more examples, e.g. help-centre articles labelled by service."""
         classifier = IntentClassifier.load_or_train(
-            content_dir / "intents", cache_dir, extra_intents, extra_services
+            content_dir / "intents",
+            cache_dir,
+            extra_intents,
+            extra_services,
+            scope_folder=content_dir / "offtopic",
         )
         return cls(
             classifier=classifier,

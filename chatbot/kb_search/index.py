@@ -58,6 +58,8 @@ class SearchResult:
     best: dict[tuple[str, str], Passage] = field(default_factory=dict)
     #: Probability that the query is about the hosting company's services at all.
     in_scope: float = 1.0
+    #: Whether ``in_scope`` was judged (by the embedding, the words or both).
+    scope_known: bool = False
 
     @property
     def top(self) -> Hit | None:
@@ -121,11 +123,6 @@ class KBIndex:
     def semantic(self) -> bool:
         return self._vectors is not None and self.embedder is not None
 
-    @property
-    def scope_known(self) -> bool:
-        """Whether searches say how likely the query is about our services at all."""
-        return self.semantic and self.scope is not None
-
     def _per_article(self, scores: np.ndarray) -> np.ndarray:
         best = np.full(len(self._article_ids), -np.inf, dtype=np.float32)
         np.maximum.at(best, self._article_of, scores)
@@ -143,12 +140,20 @@ class KBIndex:
         return self.embedder.query(text) if self.semantic and self.embedder else None
 
     def search(
-        self, query: str, limit: int = 5, service: str | None = None, lang: str | None = None
+        self,
+        query: str,
+        limit: int = 5,
+        service: str | None = None,
+        lang: str | None = None,
+        words_scope: float | None = None,
     ) -> SearchResult:
         """Articles ranked for ``query``, with the calibrated confidence of the first.
 
         With ``service``, only articles of that service (or of none) are candidates; with
-        ``lang``, a hit is that translation where the article has one.
+        ``lang``, a hit is that translation where the article has one. ``words_scope``:
+        the probability, from the message's words (the intent model's scope head), that
+        it is about our services; it joins the sentence embedding's, or stands alone
+        without the embedder.
         """
         if not self.passages or not query.strip():
             return SearchResult(hits=[], confidence=0.0)
@@ -208,17 +213,37 @@ class KBIndex:
             int(chosen[0]), cosine, allowed, lexical, lexical_ok, above_mean, coverage
         )
         confidence = self.calibration.confidence(features, self.semantic)
-        in_scope = 1.0
+        in_scope, scope_known = self._scope(vector, words_scope)
+        if (
+            vector is not None
+            and (words_scope is None or words_scope >= 0.5)
+            and float(cosine.max()) >= OWN_TOPIC_COSINE
+        ):
+            # This help centre itself speaks of it, whatever a hosting company's scope
+            # says: a help desk's VPN article answers "how do I connect?". (Not when the
+            # words say otherwise: "how do I renew my passport" is close to our renewal
+            # article too.)
+            in_scope = max(in_scope, 0.5)
+        if in_scope < 0.5:
+            # Banking, recipes, small talk: no article, however well words match.
+            confidence = min(confidence, in_scope)
+        return SearchResult(hits, confidence, features, best, in_scope, scope_known)
+
+    def _scope(self, vector: np.ndarray | None, words_scope: float | None) -> tuple[float, bool]:
+        """(probability in scope, whether anything judged it): the sentence embedding's
+        model and the words' model, averaged where both run."""
         if vector is not None and self.scope is not None:
             in_scope = self.scope.in_scope(vector)
-            if float(cosine.max()) >= OWN_TOPIC_COSINE:
-                # This help centre itself speaks of it, whatever a hosting company's
-                # scope says: a help desk's VPN article answers "how do I connect?".
-                in_scope = max(in_scope, 0.5)
-            if in_scope < 0.5:
-                # Banking, recipes, small talk: no article, however well words match.
-                confidence = min(confidence, in_scope)
-        return SearchResult(hits, confidence, features, best, in_scope)
+            if words_scope is not None and words_scope < in_scope:
+                # Meaning and words: "pay my visa bill" sits near our billing article in
+                # the embedding, but its words are a bank customer's. The words only
+                # ever lower the embedding's view: "NE RADI!!!" is a hosting customer's
+                # words and still says nothing a help centre could answer.
+                in_scope = (in_scope + words_scope) / 2
+            return in_scope, True
+        if words_scope is not None:
+            return words_scope, True
+        return 1.0, False
 
     def _features(
         self,
