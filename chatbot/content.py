@@ -14,6 +14,7 @@ from chatbot.intents.classifier import SERVICES, TrainingSet, load_training
 from chatbot.intents.language import LanguageIdentifier, sentences
 from chatbot.intents.understanding import Understander
 from chatbot.kb_search import Calibration, KBIndex, KnowledgeBase, load_kb
+from chatbot.kb_search.passages import passages_of
 from chatbot.kb_search.scope import ScopeModel
 from chatbot.kb_search.semantic import load_embedder
 from chatbot.settings import LANGUAGES, Settings
@@ -77,6 +78,19 @@ def service_examples(kb: KnowledgeBase) -> TrainingSet:
 _SERVICE_FREE = ("greeting", "thanks", "goodbye", "human_agent", "about_bot", "how_are_you")
 
 
+def scope_examples(kb: KnowledgeBase) -> TrainingSet:
+    """The help centre's titles and section headings: what its customers may ask about,
+    whatever the company does (a help desk's VPN, a shop's deliveries)."""
+    examples = TrainingSet([], [], [])
+    for article in kb:
+        texts = [article.title, *(p.heading for p in passages_of(article) if p.heading)]
+        for text in dict.fromkeys(texts):
+            examples.texts.append(text)
+            examples.labels.append("in")
+            examples.langs.append(article.lang)
+    return examples
+
+
 def service_free_examples(intents: TrainingSet) -> TrainingSet:
     examples = TrainingSet([], [], [])
     for text, label, lang in zip(intents.texts, intents.labels, intents.langs, strict=True):
@@ -121,6 +135,7 @@ def build_engine_context(settings: Settings) -> EngineContext:
         ticket_prefix=settings.ticket_prefix,
         extra_intents=small_talk_examples(phrases),
         extra_services=service_examples(bundled_kb).extend(service_free_examples(intent_examples)),
+        extra_scope=scope_examples(kb),
     )
     log.info(
         "engine ready: %d articles, %d languages, %.2fs",

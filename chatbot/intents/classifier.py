@@ -22,6 +22,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from chatbot.recent import Recent
 from chatbot.text_normalise import fold, words
 
 __all__ = [
@@ -149,7 +150,11 @@ def scope_examples(intents: TrainingSet, services: TrainingSet, scope: TrainingS
     examples (help-centre titles among them) as ours."""
     labels = ["in" if label in _IN_SCOPE_INTENTS else "out" for label in intents.labels]
     mapped = TrainingSet(intents.texts, labels, intents.langs)
-    ours = TrainingSet(services.texts, ["in"] * len(services.texts), services.langs)
+    # "none" marks examples that name no service (greetings, thanks): not ours either.
+    named = [i for i, label in enumerate(services.labels) if label != "none"]
+    ours = TrainingSet(
+        [services.texts[i] for i in named], ["in"] * len(named), [services.langs[i] for i in named]
+    )
     return scope.extend(mapped).extend(ours)
 
 
@@ -208,13 +213,26 @@ class IntentClassifier:
         self._scope_model: LogisticRegression | None = None
         if scope and len(set(scope.labels)) == 2:
             examples = scope_examples(intents, services, scope)
-            # The rows in the order of ``examples``: the scope data, intents, services.
-            ordered = sparse.vstack([matrix[end:], matrix[:end]], format="csr")
+            # The rows in the order of ``examples``: the scope data, the intents, the
+            # services that name one.
+            named = [split + i for i, label in enumerate(services.labels) if label != "none"]
+            rows = [*range(end, matrix.shape[0]), *range(split), *named]
+            ordered = matrix[rows]
             # Balanced: fewer off-topic examples than ours.
             self._scope_model = LogisticRegression(C=10.0, max_iter=3000, class_weight="balanced")
             self._scope_model.fit(ordered, examples.labels)
         self.intents: tuple[str, ...] = tuple(str(c) for c in self._intent_model.classes_)
         self.services: tuple[str, ...] = tuple(str(c) for c in self._service_model.classes_)
+        self._recent: Recent[Prediction] = Recent()
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state.pop("_recent", None)  # a cache of answers, not part of the model
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._recent = Recent()
 
     @classmethod
     def load_or_train(
@@ -224,17 +242,20 @@ class IntentClassifier:
         extra_intents: TrainingSet | None = None,
         extra_services: TrainingSet | None = None,
         scope_folder: Path | None = None,
+        extra_scope: TrainingSet | None = None,
     ) -> IntentClassifier:
         """The model for the data in ``folder`` (plus the extra examples, and the
-        off-topic data in ``scope_folder``), from ``cache_dir`` when one trained on exactly
-        that data is there."""
+        off-topic data in ``scope_folder`` with ``extra_scope``: the help centre's own
+        titles and headings, labelled "in"), from ``cache_dir`` when one trained on
+        exactly that data is there."""
         extra_intents = extra_intents or TrainingSet([], [], [])
         extra_services = extra_services or TrainingSet([], [], [])
+        extra_scope = extra_scope or TrainingSet([], [], [])
         digest = hashlib.sha256(f"{_CACHE_VERSION}/{sklearn.__version__}".encode())
         scope_files = sorted(scope_folder.glob("*.yml")) if scope_folder else []
         for path in [*sorted(folder.glob("*.yml")), *scope_files]:
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
-        for extra in (extra_intents, extra_services):
+        for extra in (extra_intents, extra_services, extra_scope):
             for text, label in zip(extra.texts, extra.labels, strict=True):
                 digest.update(f"{label}\0{text}\0".encode())
         cache = cache_dir / f"intents-{digest.hexdigest()[:16]}.pickle" if cache_dir else None
@@ -247,7 +268,7 @@ class IntentClassifier:
             except (OSError, pickle.UnpicklingError, AttributeError, EOFError) as exc:
                 log.warning("intent model cache %s unreadable (%s); retraining", cache, exc)
         intents, services = load_training(folder)
-        scope = load_scope(scope_folder) if scope_folder else None
+        scope = load_scope(scope_folder).extend(extra_scope) if scope_folder else None
         model = cls(intents.extend(extra_intents), services.extend(extra_services), scope=scope)
         if cache is not None:
             cache.parent.mkdir(parents=True, exist_ok=True)
@@ -260,9 +281,15 @@ class IntentClassifier:
         return model
 
     def predict(self, text: str) -> Prediction:
-        return self.predict_many([text])[0]
+        return self._recent.get(text, lambda t: self.predict_many([t])[0])
 
     def predict_many(self, texts: Sequence[str]) -> list[Prediction]:
+        # Our own vectorizer's output needs none of sklearn's input checks (about a
+        # millisecond a message).
+        with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
+            return self._predict_many(texts)
+
+    def _predict_many(self, texts: Sequence[str]) -> list[Prediction]:
         features = self._features.transform(texts)
         intent_probs = self._intent_model.predict_proba(features)
         service_probs = self._service_model.predict_proba(features)

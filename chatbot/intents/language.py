@@ -12,9 +12,11 @@ import re
 from collections.abc import Iterable, Sequence
 
 import numpy as np
+import sklearn
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.naive_bayes import MultinomialNB
 
+from chatbot.recent import Recent
 from chatbot.text_normalise import fold
 
 __all__ = ["LanguageIdentifier", "sentences"]
@@ -53,15 +55,20 @@ class LanguageIdentifier:
         self._model = MultinomialNB(alpha=0.02)
         self._model.fit(features, labels)
         self.languages: tuple[str, ...] = tuple(str(c) for c in self._model.classes_)
+        self._recent: Recent[dict[str, float]] = Recent()
 
     def probabilities(self, text: str) -> dict[str, float]:
         """A probability per language; Cyrillic text is Russian, the only such language."""
+        return dict(self._recent.get(text, self._probabilities))
+
+    def _probabilities(self, text: str) -> dict[str, float]:
         letters = _LETTER.findall(text)
         if letters and "ru" in self.languages:
             cyrillic = sum(1 for ch in letters if _CYRILLIC.match(ch))
             if cyrillic / len(letters) > 0.5:
                 return {lang: (0.99 if lang == "ru" else 0.01 / 5) for lang in self.languages}
-        probs = self._model.predict_proba(self._vectorizer.transform([text]))[0]
+        with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
+            probs = self._model.predict_proba(self._vectorizer.transform([text]))[0]
         return {lang: float(p) for lang, p in zip(self.languages, probs, strict=True)}
 
     def detect(self, text: str) -> tuple[str, float]:

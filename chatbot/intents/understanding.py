@@ -32,14 +32,17 @@ class Understander:
         ticket_prefix: str,
         extra_intents: TrainingSet | None = None,
         extra_services: TrainingSet | None = None,
+        extra_scope: TrainingSet | None = None,
     ) -> Understander:
-        """``extra_*``: more examples, e.g. help-centre articles labelled by service."""
+        """``extra_*``: more examples, e.g. help-centre articles labelled by service, and
+        the help centre's titles and headings as what its customers may ask about."""
         classifier = IntentClassifier.load_or_train(
             content_dir / "intents",
             cache_dir,
             extra_intents,
             extra_services,
             scope_folder=content_dir / "offtopic",
+            extra_scope=extra_scope,
         )
         return cls(
             classifier=classifier,

@@ -23,12 +23,11 @@ from typing import Any, Protocol
 from chatbot.engine import ConversationState, EngineContext, Inbound, turn
 from chatbot.engine.actions import AttachToTicket, CreateTicket, Diagnose
 from chatbot.engine.messages import DiagnosisNote
-from chatbot.engine.turn import Turn
+from chatbot.engine.turn import Turn, search_query
 from chatbot.errors import ChatbotError
 from chatbot.handoff.incidents import IncidentNotice
 from chatbot.handoff.tickets import TicketSummary
 from chatbot.identity import Identity
-from chatbot.intents.entities import without_entities
 from chatbot.metrics import Metrics
 from chatbot.store import Conversation, NewMessage, NewTicket, Store, StoredMessage, Ticket
 from chatbot.web.wire import reply_data
@@ -376,7 +375,7 @@ class TurnRunner:
         if inbound.text:
             # The sentence embedding is the costly part of understanding (the embedder
             # releases the interpreter while it works).
-            self._engine.index.prepare(inbound.text, without_entities(inbound.text))
+            self._engine.index.prepare(search_query(self._engine, inbound.text))
         return turn(state, inbound, self._engine)
 
     def close(self) -> None:
