@@ -55,8 +55,9 @@ class Settings:
     #: Sockets open at once from one address (an office behind one NAT shares it; behind a
     #: reverse proxy on the same host, every customer comes from its address).
     sockets_per_address: int = 200
-    #: Bot turns a process runs or has waiting for the engine at once; more wait in line
-    #: (oldest first) after a short "many customers are writing" from the bot.
+    #: Engine slots: bot turns a process runs or has waiting for the engine at once; more
+    #: wait in line (first come, first served) after a short "many customers are
+    #: writing" from the bot.
     turn_capacity: int = 32
     #: Reverse proxies (addresses or networks) whose forwarded client address is believed,
     #: and the header they set it in (``X-Forwarded-For`` or ``Forwarded``).

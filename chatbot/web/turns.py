@@ -9,12 +9,12 @@ crash between two steps, another process) stores its replies once.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import secrets
 import time
 import weakref
-from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -51,12 +51,11 @@ MAX_TURN_SECONDS = 60.0
 #: Rounds of "answer what is pending" per lease (a customer typing fast).
 MAX_ROUNDS = 20
 
-#: Other processes' new incidents reach this one's bot within this many seconds.
-INCIDENT_CACHE_SECONDS = 5.0
-#: Conversations whose turns a process runs or has waiting for the engine at once. More
-#: wait in line (oldest first) after a short "many customers are writing" from the bot:
-#: at 20-40 ms of engine time per turn on two threads, the last admitted waits well
-#: under a second, and a flood never makes every customer wait seconds.
+#: Engine slots: turns a process runs or has waiting for the engine's threads at once.
+#: More wait in line (first come, first served) after a short "many customers are
+#: writing" from the bot: at 20-40 ms of engine time per turn on two threads, the last
+#: admitted waits well under a second, and a flood never makes every customer wait
+#: seconds. Waiting for a conversation's lease holds no slot.
 TURN_CAPACITY = 32
 
 
@@ -83,11 +82,10 @@ class TurnRunner:
         capacity: int = TURN_CAPACITY,
     ) -> None:
         self._diagnose = diagnose
-        self._capacity = max(1, capacity)
-        #: Turns admitted (running, or waiting for the lease or the engine's threads).
+        #: Engine slots: turns that run or wait for the engine's threads at once.
+        self._slots = asyncio.Semaphore(max(1, capacity))
         self._admitted = 0
-        #: Conversations waiting for capacity, oldest first, with their turn's context.
-        self._waiting: OrderedDict[str, tuple[str | None, Identity | None]] = OrderedDict()
+        self._waiting = 0
         self._metrics = metrics
         self._priority_for = priority_for
         self._prefix = ticket_prefix
@@ -107,44 +105,13 @@ class TurnRunner:
         self, conversation_id: str, locale: str | None, identity: Identity | None = None
     ) -> None:
         """Answer every unanswered customer message of the conversation, in the background:
-        now, or when the process has capacity again (the customer is told so)."""
-        if conversation_id in self._waiting:
-            # Already in line: its turn answers every pending message at once.
-            self._waiting[conversation_id] = (locale, identity)
-            return
-        if self._admitted >= self._capacity:
-            self._waiting[conversation_id] = (locale, identity)
-            if self._metrics is not None:
-                self._metrics.turns_deferred.inc()
-            self._spawn(self._say_busy(conversation_id, locale))
-            self._gauge()
-            return
-        self._admit(conversation_id, locale, identity)
+        now, or when one of the process's engine slots is free (the customer is told)."""
+        self._spawn(self.run(conversation_id, locale, identity))
 
     @property
     def waiting(self) -> int:
-        """Conversations waiting for capacity."""
-        return len(self._waiting)
-
-    def _admit(self, conversation_id: str, locale: str | None, identity: Identity | None) -> None:
-        self._admitted += 1
-        self._spawn(self._admitted_run(conversation_id, locale, identity))
-        self._gauge()
-
-    async def _admitted_run(
-        self, conversation_id: str, locale: str | None, identity: Identity | None
-    ) -> None:
-        try:
-            await self.run(conversation_id, locale, identity)
-        finally:
-            self._release()
-
-    def _release(self) -> None:
-        self._admitted -= 1
-        while self._waiting and self._admitted < self._capacity:
-            waiting_id, (waiting_locale, waiting_identity) = self._waiting.popitem(last=False)
-            self._admit(waiting_id, waiting_locale, waiting_identity)
-        self._gauge()
+        """Turns waiting for an engine slot."""
+        return self._waiting
 
     def _spawn(self, work: Awaitable[None]) -> None:
         task = asyncio.ensure_future(work)
@@ -154,18 +121,48 @@ class TurnRunner:
     def _gauge(self) -> None:
         if self._metrics is not None:
             self._metrics.turns_admitted.set(self._admitted)
-            self._metrics.turns_waiting.set(len(self._waiting))
+            self._metrics.turns_waiting.set(self._waiting)
 
-    async def _say_busy(self, conversation_id: str, locale: str | None) -> None:
-        """The bot's prompt word while the turn waits for capacity: stored (the agent's
-        transcript shows it too), once per waiting message."""
+    @contextlib.asynccontextmanager
+    async def _slot(self, conversation: Conversation, locale: str | None) -> AsyncIterator[None]:
+        """One of the process's engine slots for a turn: at once, or after the others in
+        line (first come, first served), once the customer heard that the bot answers in
+        a moment. Only the engine's work holds a slot: waiting for a conversation's lease
+        (another process answering it) never blocks other customers."""
+        if self._slots.locked():
+            self._waiting += 1
+            self._gauge()
+            if self._metrics is not None:
+                self._metrics.turns_deferred.inc()
+            # In line first (the semaphore serves in order), then the notice.
+            acquiring = asyncio.ensure_future(self._slots.acquire())
+            try:
+                await self._say_busy(conversation, locale)
+                await acquiring
+            except BaseException:
+                if acquiring.done() and not acquiring.cancelled():
+                    self._slots.release()
+                acquiring.cancel()
+                raise
+            finally:
+                self._waiting -= 1
+        else:
+            await self._slots.acquire()
+        self._admitted += 1
+        self._gauge()
         try:
-            conversation = await self._store.get_conversation(conversation_id)
-            if conversation is None:
-                return
+            yield
+        finally:
+            self._admitted -= 1
+            self._slots.release()
+            self._gauge()
+
+    async def _say_busy(self, conversation: Conversation, locale: str | None) -> None:
+        """The bot's prompt word while the turn waits for a slot: stored (the agent's
+        transcript shows it too), once per wait."""
+        conversation_id = conversation.id
+        try:
             state = ConversationState.from_dict(conversation.state)
-            if conversation.last_seq <= state.processed_seq:
-                return
             ctx = self._engine
             lang = state.language
             if state.language_source == "default" and locale in ctx.supported_languages:
@@ -210,11 +207,9 @@ class TurnRunner:
                         # Until nothing is pending: a message that arrived at another
                         # process while this one held the lease is answered here.
                         for _ in range(MAX_ROUNDS):
+                            # Each round takes an engine slot of its own: a customer
+                            # typing fast waits behind the others in line.
                             if not await self._answer_pending(conversation_id, locale, identity):
-                                break
-                            if self._waiting:
-                                # Others wait for capacity: a customer typing fast goes to
-                                # the back of the line (each new message was scheduled).
                                 break
                     finally:
                         keeper.cancel()
@@ -251,15 +246,7 @@ class TurnRunner:
         raw = payload.get("identity")
         identity = Identity.from_dict(raw) if isinstance(raw, dict) else None
         conversation_id, locale = str(payload["conversation_id"]), payload.get("locale")
-        if self._admitted >= self._capacity or conversation_id in self._waiting:
-            self.schedule(conversation_id, locale, identity)
-            return
-        self._admitted += 1
-        self._gauge()
-        try:
-            await self.run(conversation_id, locale, identity)
-        finally:
-            self._release()
+        await self.run(conversation_id, locale, identity)
 
     async def _answer_pending(
         self, conversation_id: str, locale: str | None, identity: Identity | None
@@ -286,11 +273,12 @@ class TurnRunner:
             state = state.evolve(processed_seq=pending[-1].seq)
             await self._store.append_messages(conversation_id, [], state=state.to_dict())
             return True
-        await self._emit.typing(conversation_id, True)
-        try:
-            await self._answer(conversation, state, pending, locale, identity)
-        finally:
-            await self._emit.typing(conversation_id, False)
+        async with self._slot(conversation, locale):
+            await self._emit.typing(conversation_id, True)
+            try:
+                await self._answer(conversation, state, pending, locale, identity)
+            finally:
+                await self._emit.typing(conversation_id, False)
         return True
 
     async def _incidents(self) -> tuple[IncidentNotice, ...]:
