@@ -51,6 +51,8 @@ MAX_TURN_SECONDS = 60.0
 #: Rounds of "answer what is pending" per lease (a customer typing fast).
 MAX_ROUNDS = 20
 
+#: Other processes' new incidents reach this one's bot within this many seconds.
+INCIDENT_CACHE_SECONDS = 5.0
 #: Engine slots: turns a process runs or has waiting for the engine's threads at once.
 #: More wait in line (first come, first served) after a short "many customers are
 #: writing" from the bot: at 20-40 ms of engine time per turn on two threads, the last
