@@ -189,6 +189,7 @@ def create_app(settings: Settings, *, engine: EngineContext | None = None) -> we
             webhook_secret=settings.webhook_secret.encode(),
             reply_delay=settings.reply_email_delay,
             customer_online=customer_online,
+            zone=engine_context.hours.timezone,
         )
         app[keys.NOTIFIER] = notifier
         live = LiveChat(

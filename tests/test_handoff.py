@@ -199,6 +199,12 @@ async def test_agent_presence_and_customer_typing_reach_the_console(
     customer, number = await open_ticket(url)
     system = [m for m in customer.received if m["from"] == "system"]
     assert system[-1]["event"] == "queue_offline"
+    # One clock: the notice names the same time, in the same words and zone, as the bot's
+    # confirmation ("by 08 Dec 2026, 12:00 CET").
+    expected = system[-1]["text"].split(" by ", 1)[1].split(". ", 1)[0]
+    assert expected.split()[-1].isalpha() and expected.split()[-1].isupper(), expected
+    bot = [m["text"] for m in customer.received if m["from"] == "bot"]
+    assert any(expected in text for text in bot), (expected, bot)
     await ana.call("presence", {"status": "online"})
     await ana.call("claim", {"ticket": number})
     assert (await customer.call("typing", {"on": True}))["ok"]

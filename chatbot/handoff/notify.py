@@ -17,7 +17,7 @@ import secrets
 import smtplib
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 from typing import Any
@@ -61,15 +61,19 @@ def customer_email(ticket: Ticket) -> str | None:
     return email if isinstance(email, str) and "@" in email else None
 
 
-def expected_text(ticket: Ticket, phrases: Phrasebook) -> str:
-    """The expected answer time, written the way the ticket's language writes dates."""
+def expected_text(ticket: Ticket, phrases: Phrasebook, zone: tzinfo | None = None) -> str:
+    """The expected answer time, written the way the ticket's language writes dates, in
+    the company's time zone and naming it ("08.12.2026 klo 12.00 CET"): the same words in
+    the bot's message, the queue notice, the ticket banner and the mail."""
     if not ticket.expected_response:
         return ""
     try:
         moment = datetime.fromisoformat(ticket.expected_response)
     except ValueError:
         return ticket.expected_response
-    return moment.strftime(phrases.date_format(ticket.language))
+    if zone is not None:
+        moment = moment.astimezone(zone)
+    return phrases.format_time(ticket.language, moment)
 
 
 class Notifier:
@@ -86,7 +90,10 @@ class Notifier:
         reply_delay: float = 60.0,
         customer_online: Callable[[str], Awaitable[bool]] | None = None,
         poll_seconds: float = 1.0,
+        zone: tzinfo | None = None,
     ) -> None:
+        """``zone``: the company's time zone, in which mails write times."""
+        self._zone = zone
         self._store = store
         self._handlers: dict[str, Callable[[Mapping[str, Any]], Awaitable[None]]] = {}
         self._phrases = phrases
@@ -290,7 +297,7 @@ class Notifier:
             lang,
             "email_ticket_body",
             greeting=self._greeting(ticket),
-            expected=expected_text(ticket, self._phrases),
+            expected=expected_text(ticket, self._phrases, self._zone),
             **values,
         )
         return subject, body

@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Mapping
-from datetime import datetime
 from typing import Any
 
 import socketio
@@ -125,12 +124,11 @@ class LiveChat:
     async def customer_view(self, ticket: Ticket) -> dict[str, Any]:
         """The ``ticket`` event for the customer: their ticket, the agent's name, their place."""
         view = wire_ticket(ticket)
-        with contextlib.suppress(ValueError):
+        if ticket.expected_response:
             # Written out here, the way the ticket's language writes dates, with the zone.
-            moment = datetime.fromisoformat(ticket.expected_response or "").astimezone(
-                self.engine.hours.timezone
+            view["expected_text"] = expected_text(
+                ticket, self.engine.phrases, self.engine.hours.timezone
             )
-            view["expected_text"] = self.engine.phrases.format_time(ticket.language, moment)
         # The customer reads their ticket in their own language.
         view["title"] = self.engine.titles.customer_title(
             ticket.service, ticket.fields, ticket.language
@@ -303,7 +301,7 @@ class LiveChat:
                 position=str(view["position"]),
             )
         else:
-            expected = expected_text(ticket, self.engine.phrases)
+            expected = expected_text(ticket, self.engine.phrases, self.engine.hours.timezone)
             if email and self.mail_enabled:
                 await self._say(
                     ticket,
