@@ -39,6 +39,8 @@ OWN_TOPIC_COSINE = 0.87
 #: misses "renew my passport", "what time is it" score under 0.15; a help desk's VPN and
 #: printer questions, words it was never taught as ours, 0.3-0.5).
 WORDS_SURELY_OFF_TOPIC = 0.25
+#: ...or unless the passage holds this share of the query's informative words.
+OWN_TOPIC_COVERAGE = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,15 +220,17 @@ class KBIndex:
         )
         confidence = self.calibration.confidence(features, self.semantic)
         in_scope, scope_known = self._scope(vector, words_scope)
+        own_words = words_scope is None or words_scope >= WORDS_SURELY_OFF_TOPIC
         if (
             vector is not None
-            and (words_scope is None or words_scope >= WORDS_SURELY_OFF_TOPIC)
+            and (own_words or coverage >= OWN_TOPIC_COVERAGE)
             and float(cosine.max()) >= OWN_TOPIC_COSINE
         ):
             # This help centre itself speaks of it, whatever a hosting company's scope
             # says: a help desk's VPN article answers "how do I connect?", its printer
-            # article "the printer jams". (Not when the words say surely not: "how do I
-            # renew my passport" is as close to a domain-renewal article.)
+            # article "the printer jams again" (its words are in the passage). Not when
+            # the words are surely someone else's and the passage lacks them: "how do I
+            # renew my passport" is as close to a domain-renewal article.
             in_scope = max(in_scope, 0.5)
         if in_scope < 0.5:
             # Banking, recipes, small talk: no article, however well words match.
