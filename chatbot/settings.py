@@ -176,6 +176,11 @@ class Settings:
             ("attachment_max_mb", float),
             ("sockets_per_address", int),
             ("turn_capacity", int),
+            ("max_message_chars", int),
+            ("history_page_size", int),
+            ("diag_http_port", int),
+            ("diag_https_port", int),
+            ("diag_timeout", float),
             ("upload_files_per_hour", int),
             ("upload_mb_per_hour", float),
             ("min_free_disk_mb", float),
@@ -212,6 +217,12 @@ class Settings:
             values["diag_allowed_networks"] = allowed
         if "CHATBOT_DIAG_PROVIDER" in os.environ:
             values["diag_provider"] = Path(os.environ["CHATBOT_DIAG_PROVIDER"])
+        if smtp_ports := _env_list("CHATBOT_DIAG_SMTP_PORTS"):
+            values["diag_smtp_ports"] = tuple(int(port) for port in smtp_ports)
+        if "CHATBOT_DIAG_CA_FILE" in os.environ:
+            values["diag_ca_file"] = Path(os.environ["CHATBOT_DIAG_CA_FILE"])
+        if "CHATBOT_DEFAULT_LANGUAGE" in os.environ:
+            values["default_language"] = os.environ["CHATBOT_DEFAULT_LANGUAGE"].strip()
         if "CHATBOT_LOG_LEVEL" in os.environ:
             values["log_level"] = os.environ["CHATBOT_LOG_LEVEL"]
         values.update({k: v for k, v in overrides.items() if v is not None})
