@@ -1,16 +1,12 @@
 """Overload: a process runs a bounded number of bot turns; the rest wait in line, oldest
 first, after a prompt "many customers are writing" in the customer's language. Against a
-real server over real sockets, with the engine held busy by the test (no sleeping). And
-what a message costs the store: one safety-net write per conversation and 30 s."""
+real server over real sockets, with the engine held busy by the test (no sleeping)."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import sqlite3
 import threading
 from collections.abc import Iterator
-from typing import Any
 
 import aiohttp
 import pytest
@@ -20,7 +16,7 @@ from chatbot import keys
 from chatbot.engine import ConversationState, Inbound
 from chatbot.engine.turn import Turn
 from chatbot.web.turns import TurnRunner
-from tests.fixtures import ChatClient, MovingClock, ServerFactory, server_url
+from tests.fixtures import ChatClient, ServerFactory, server_url
 
 TIMEOUT = 10.0
 
@@ -163,49 +159,3 @@ async def test_a_waiting_conversation_is_in_line_once_and_told_once(
     texts = [m["text"] for m in second.received]
     assert texts.count(runner._engine.phrases.say("en", "busy")) == 1, texts
     assert texts[0] == runner._engine.phrases.say("en", "busy"), texts
-
-
-def pending_turns(server: TestServer) -> list[tuple[str, float]]:
-    path = server.app[keys.SETTINGS].data_dir / "chatbot.sqlite3"
-    with contextlib.closing(sqlite3.connect(path)) as db:
-        rows = db.execute(
-            "SELECT key, due_at FROM outbox WHERE kind = 'turn' AND done_at IS NULL"
-        ).fetchall()
-    return [(str(key), float(due)) for key, due in rows]
-
-
-async def test_one_queued_safety_net_turn_covers_a_burst_of_messages(
-    make_server: ServerFactory,
-) -> None:
-    """The safety net costs one write per conversation and 30 s, not one per message; a
-    message after the queued turn fell due queues a new one."""
-    clock = MovingClock()
-    server = await make_server(clock=clock)
-    store = server.app[keys.STORE]
-    writes: list[str] = []
-    enqueue = store.enqueue
-
-    async def counted(kind: str, *args: Any, **kwargs: Any) -> bool:
-        writes.append(kind)
-        return bool(await enqueue(kind, *args, **kwargs))
-
-    store.enqueue = counted  # type: ignore[method-assign]
-    customer = ChatClient(server_url(server))
-    await customer.connect(locale="en")
-    await customer.say("hello")
-    [(key, due)] = pending_turns(server)
-    await customer.say("How do I set up email in Outlook?")
-    await customer.say("thanks")
-    assert pending_turns(server) == [(key, due)]
-    assert writes.count("turn") == 1, writes
-    # Once it fell due, the work queue takes it and finishes it (as its worker does); the
-    # next message is covered by a new one.
-    clock.shift += 60
-    taken = [item for item in await store.due_work(clock(), 100) if item.kind == "turn"]
-    assert [item.due_at for item in taken] == [due]
-    await store.finish_work(taken[0].id, clock())
-    assert pending_turns(server) == []
-    await customer.say("and how do I change my PHP version?")
-    [(again, later)] = pending_turns(server)
-    assert again == key and later > due + 30
-    assert writes.count("turn") == 2, writes

@@ -48,10 +48,6 @@ log = logging.getLogger(__name__)
 
 #: A turn not answered this many seconds after its message is run from the work queue.
 SAFETY_NET_SECONDS = 30.0
-#: A queued safety-net turn due sooner than this is not relied on for a new message.
-NET_MARGIN_SECONDS = 2.0
-#: Conversations whose queued safety-net turn a process remembers.
-NETTED_LIMIT = 20_000
 
 Handler = TypeVar("Handler", bound=Callable[..., Awaitable[dict[str, Any]]])
 
@@ -93,17 +89,6 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             "history": RateLimiter(buckets, "history", 10, 0.5, time.monotonic),
             "typing": RateLimiter(buckets, "typing", 20, 4.0, time.monotonic),
         }
-        #: When the safety-net turn this process queued for a conversation falls due: a
-        #: message before then needs no new one (that turn answers everything pending).
-        self._netted: dict[str, float] = {}
-
-    def _remember_net(self, conversation_id: str, due: float, now: float) -> None:
-        if len(self._netted) >= NETTED_LIMIT:
-            for key in [k for k, at in self._netted.items() if at <= now]:
-                del self._netted[key]
-            if len(self._netted) >= NETTED_LIMIT:
-                self._netted.clear()  # only a saving is lost
-        self._netted[conversation_id] = due
 
     async def _spend(self, sid: str, event: str) -> None:
         wait = await self._limits[event].take(sid)
@@ -231,20 +216,17 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                 conversation_id, session["visitor_id"], stored
             )
         identity = session.get("identity")
-        if created and self._netted.get(conversation_id, 0.0) <= new.at + NET_MARGIN_SECONDS:
+        if created:
             # The durable safety net: if this process dies before the bot answers, the
-            # turn falls due in the work queue (any process runs it, once). One queued
-            # here that is not yet due covers this message too: a write saved.
+            # turn falls due in the work queue (any process runs it, once).
             payload = {
                 "conversation_id": conversation_id,
                 "locale": session.get("locale"),
                 "identity": identity,
             }
-            due = new.at + SAFETY_NET_SECONDS
-            if await self.app[keys.STORE].enqueue(
-                "turn", payload, due, key=f"turn:{conversation_id}"
-            ):
-                self._remember_net(conversation_id, due, new.at)
+            await self.app[keys.STORE].enqueue(
+                "turn", payload, new.at + SAFETY_NET_SECONDS, key=f"turn:{conversation_id}"
+            )
         # Also on a retry: the first attempt may have died before the bot answered.
         self.app[keys.TURNS].schedule(
             conversation_id,
