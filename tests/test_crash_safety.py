@@ -417,7 +417,12 @@ async def check_goes_on_chatting(customer: Customer) -> list[str]:
     try:
         await customer.wait_for_bot(ack["seq"], TIMEOUT)
     except TimeoutError:
-        return [f"{customer.name}: the bot did not answer {message_id} after the crash"]
+        stored = [m["id"] for m in await customer.history() if m["from"] == "bot"]
+        answered = any(i.startswith(f"#b{ack['seq']}.") for i in stored)
+        return [
+            f"{customer.name}: the bot did not answer {message_id} after the crash"
+            f" (reply {'stored, not pushed' if answered else 'not stored'})"
+        ]
     return []
 
 
