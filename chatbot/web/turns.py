@@ -128,24 +128,19 @@ class TurnRunner:
     @contextlib.asynccontextmanager
     async def _slot(self, conversation: Conversation, locale: str | None) -> AsyncIterator[None]:
         """One of the process's engine slots for a turn: at once, or after the others in
-        line (first come, first served), once the customer heard that the bot answers in
-        a moment. Only the engine's work holds a slot: waiting for a conversation's lease
-        (another process answering it) never blocks other customers."""
+        line (first come, first served), the customer told that the bot answers in a
+        moment. Only the engine's work holds a slot: waiting for a conversation's lease,
+        storing and sending (a slow store, a reconnecting pub/sub) never block others."""
         if self._slots.locked():
             self._waiting += 1
             self._gauge()
             if self._metrics is not None:
                 self._metrics.turns_deferred.inc()
-            # In line first (the semaphore serves in order), then the notice.
-            acquiring = asyncio.ensure_future(self._slots.acquire())
+            # The notice goes out beside the wait, never in its way: a slow store or a
+            # reconnecting pub/sub must not keep a slot that came free idle.
+            self._spawn(self._say_busy(conversation, locale))
             try:
-                await self._say_busy(conversation, locale)
-                await acquiring
-            except BaseException:
-                if acquiring.done() and not acquiring.cancelled():
-                    self._slots.release()
-                acquiring.cancel()
-                raise
+                await self._slots.acquire()
             finally:
                 self._waiting -= 1
         else:
@@ -209,8 +204,8 @@ class TurnRunner:
                         # Until nothing is pending: a message that arrived at another
                         # process while this one held the lease is answered here.
                         for _ in range(MAX_ROUNDS):
-                            # Each round takes an engine slot of its own: a customer
-                            # typing fast waits behind the others in line.
+                            # Each turn of the engine takes a slot of its own: a
+                            # customer typing fast waits behind the others in line.
                             if not await self._answer_pending(conversation_id, locale, identity):
                                 break
                     finally:
@@ -275,12 +270,11 @@ class TurnRunner:
             state = state.evolve(processed_seq=pending[-1].seq)
             await self._store.append_messages(conversation_id, [], state=state.to_dict())
             return True
-        async with self._slot(conversation, locale):
-            await self._emit.typing(conversation_id, True)
-            try:
-                await self._answer(conversation, state, pending, locale, identity)
-            finally:
-                await self._emit.typing(conversation_id, False)
+        await self._emit.typing(conversation_id, True)
+        try:
+            await self._answer(conversation, state, pending, locale, identity)
+        finally:
+            await self._emit.typing(conversation_id, False)
         return True
 
     async def _incidents(self) -> tuple[IncidentNotice, ...]:
@@ -330,7 +324,9 @@ class TurnRunner:
                 identity=identity,
                 incidents=await self._incidents(),
             )
-            result = await self._think(state, inbound)
+            # Only the engine's work holds a slot; storing and sending never do.
+            async with self._slot(conversation, locale):
+                result = await self._think(state, inbound)
             state = await self._apply(conversation, message, identity, result, f"#b{message.seq}.")
             asked = next((a for a in result.actions if isinstance(a, Diagnose)), None)
             if asked is not None:
@@ -341,9 +337,10 @@ class TurnRunner:
                     note, block = await self._diagnose(
                         asked.domain, asked.service, conversation.visitor_id, state.language
                     )
-                follow = await self._think(
-                    state, replace(inbound, text="", value=None, diagnosis=note)
-                )
+                async with self._slot(conversation, locale):
+                    follow = await self._think(
+                        state, replace(inbound, text="", value=None, diagnosis=note)
+                    )
                 state = await self._apply(
                     conversation,
                     message,
