@@ -52,7 +52,7 @@ RULES: tuple[tuple[str, str], ...] = (
     (r"chatbot/store/|sqlite3/|redis/", "storage"),
     (r"socketio/|engineio/", "socket.io"),
     (r"aiohttp/", "aiohttp (http, websocket)"),
-    (r"chatbot/web/turns\.py", "turn runner"),
+    (r"chatbot/handoff/runner\.py", "turn runner"),
     (r"chatbot/", "chatbot, other"),
     (r"asyncio/", "event loop"),
 )

@@ -20,6 +20,7 @@ from chatbot.handoff.agents import AgentAuth
 from chatbot.handoff.canned import load_canned_replies
 from chatbot.handoff.notify import MailSettings, Notifier
 from chatbot.handoff.queue import Presence
+from chatbot.handoff.runner import DiagnoseFn, TurnRunner
 from chatbot.metrics import Metrics
 from chatbot.privacy import RetentionJob, sweep_empty_conversations
 from chatbot.rate_limit import RateLimiter
@@ -41,7 +42,6 @@ from chatbot.web.routes import routes
 from chatbot.web.security import security_headers
 from chatbot.web.sockets import GuardedServer
 from chatbot.web.tokens import VisitorTokens, load_or_create_secret
-from chatbot.web.turns import DiagnoseFn, TurnRunner
 
 __all__ = ["create_app"]
 

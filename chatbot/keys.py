@@ -12,6 +12,7 @@ from chatbot.engine import EngineContext
 from chatbot.handoff.agents import AgentAuth
 from chatbot.handoff.notify import Notifier
 from chatbot.handoff.queue import Presence
+from chatbot.handoff.runner import TurnRunner
 from chatbot.metrics import Metrics
 from chatbot.rate_limit import RateLimiter
 from chatbot.settings import Settings
@@ -19,7 +20,6 @@ from chatbot.store import Store
 from chatbot.upload_quota import UploadQuota
 from chatbot.web.live import LiveChat
 from chatbot.web.tokens import VisitorTokens
-from chatbot.web.turns import TurnRunner
 
 __all__ = [
     "AGENT_AUTH",

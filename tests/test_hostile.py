@@ -207,7 +207,7 @@ async def test_the_bot_thinks_off_the_event_loop(
         threads.append(threading.current_thread())
         return real(*args)
 
-    monkeypatch.setattr("chatbot.web.turns.turn", recording)
+    monkeypatch.setattr("chatbot.handoff.runner.turn", recording)
     customer = ChatClient(server_url(chat_server))
     await customer.connect(locale="en")
     await customer.say("my email does not send since yesterday")

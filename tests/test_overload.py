@@ -15,7 +15,7 @@ from aiohttp.test_utils import TestServer
 from chatbot import keys
 from chatbot.engine import ConversationState, Inbound
 from chatbot.engine.turn import Turn
-from chatbot.web.turns import TurnRunner
+from chatbot.handoff.runner import TurnRunner
 from tests.fixtures import ChatClient, ServerFactory, server_url
 
 TIMEOUT = 10.0

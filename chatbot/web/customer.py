@@ -20,6 +20,7 @@ from chatbot import keys
 from chatbot.engine import ConversationState
 from chatbot.engine.welcome import welcome
 from chatbot.errors import ChatbotError, InvalidToken, RateLimited, StoreUnavailable
+from chatbot.handoff.wire import wire_message
 from chatbot.identity import Identity, verify_user_token
 from chatbot.protocol import (
     PROTOCOL_VERSION,
@@ -40,7 +41,6 @@ from chatbot.store import NewMessage, StoredMessage
 from chatbot.store.ephemeral import MemoryEphemeral
 from chatbot.web.live import conversation_room
 from chatbot.web.sockets import peer_address
-from chatbot.web.wire import wire_message
 
 __all__ = ["CustomerNamespace", "SocketEmitter"]
 

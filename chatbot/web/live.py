@@ -21,11 +21,11 @@ from chatbot.errors import ChatbotError, Conflict, Forbidden, NotFound
 from chatbot.handoff.notify import Notifier, customer_email, expected_text
 from chatbot.handoff.queue import Presence
 from chatbot.handoff.reports import build_report
+from chatbot.handoff.wire import wire_message, wire_ticket
 from chatbot.protocol import TicketChange
 from chatbot.records import message_record, note_record, ticket_record
 from chatbot.settings import LANGUAGES
 from chatbot.store import Agent, Incident, NewMessage, Note, Store, StoredMessage, Ticket
-from chatbot.web.wire import wire_message, wire_ticket
 
 __all__ = ["AGENTS_ROOM", "LiveChat", "conversation_room"]
 

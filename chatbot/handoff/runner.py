@@ -27,10 +27,10 @@ from chatbot.engine.turn import Turn, search_query
 from chatbot.errors import ChatbotError
 from chatbot.handoff.incidents import IncidentNotice
 from chatbot.handoff.tickets import TicketSummary
+from chatbot.handoff.wire import reply_data
 from chatbot.identity import Identity
 from chatbot.metrics import Metrics
 from chatbot.store import Conversation, NewMessage, NewTicket, Store, StoredMessage, Ticket
-from chatbot.web.wire import reply_data
 
 __all__ = ["Emitter", "TurnRunner"]
 
