@@ -20,6 +20,7 @@ from chatbot.store.base import (
     NewAgent,
     NewIncident,
     NewTicket,
+    NewWork,
     Note,
     Ticket,
 )
@@ -565,6 +566,33 @@ async def test_work_with_a_key_is_added_once_while_pending(store: Store) -> None
     assert await store.enqueue("email", {"to": "c@example.com"}, due_at=12.0, key="digest:T-1")
 
 
+async def test_a_stored_message_and_its_work_are_one_transaction(store: Store) -> None:
+    """The customer's message and the safety-net turn behind it are stored together: work
+    is enqueued with a message that was stored, not with a retry of a stored one."""
+    conversation = await store.conversation_for_visitor("v", "en", now=1.0)
+    work = NewWork("turn", {"conversation_id": conversation.id}, due_at=31.0, key="turn:c")
+    [(_, created)] = await store.append_messages(conversation.id, [msg("a")], work=work)
+    assert created
+    [item] = await store.due_work(now=31.0, limit=10)
+    assert (item.kind, dict(item.payload), item.due_at) == ("turn", dict(work.payload), 31.0)
+    await store.finish_work(item.id, now=32.0)
+    # A retry of the same message stores nothing, so it enqueues nothing.
+    [(_, created)] = await store.append_messages(conversation.id, [msg("a")], work=work)
+    assert not created
+    assert await store.due_work(now=100.0, limit=10) == []
+    # The key holds as with enqueue: one pending turn per conversation.
+    await store.append_messages(conversation.id, [msg("b")], work=work)
+    await store.append_messages(conversation.id, [msg("c")], work=replace(work, due_at=35.0))
+    assert [i.due_at for i in await store.due_work(now=100.0, limit=10)] == [31.0]
+
+
+async def test_a_message_to_an_unknown_conversation_enqueues_nothing(store: Store) -> None:
+    work = NewWork("turn", {}, due_at=1.0, key="turn:c_nope")
+    with pytest.raises(NotFound):
+        await store.append_messages("c_nope", [msg("a")], work=work)
+    assert await store.due_work(now=100.0, limit=10) == []
+
+
 async def test_due_work_comes_in_due_order_and_only_when_due(store: Store) -> None:
     await store.enqueue("webhook", {"n": 2}, due_at=20.0)
     await store.enqueue("webhook", {"n": 1}, due_at=10.0)
@@ -865,6 +893,13 @@ async def test_counters_count_and_are_forgotten_after_their_ttl(store: Store) ->
     await asyncio.sleep(0.7)
     assert await store.read_counter("short") == 0
     assert await store.bump_counter("short", ttl=0.5) == 1
+
+
+async def test_many_counters_are_bumped_in_one_call(store: Store) -> None:
+    await store.bump_counter("online:a", ttl=60.0)
+    await store.bump_counters(["online:a", "online:b"], ttl=60.0)
+    await store.bump_counters([], ttl=60.0)
+    assert [await store.read_counter(n) for n in ("online:a", "online:b", "online:c")] == [2, 1, 0]
 
 
 async def test_an_agent_is_present_while_a_console_socket_lives(store: Store) -> None:

@@ -17,6 +17,7 @@ __all__ = [
     "NewIncident",
     "NewMessage",
     "NewTicket",
+    "NewWork",
     "Note",
     "OutboxItem",
     "Sender",
@@ -151,6 +152,17 @@ class Note:
 
 
 @dataclass(frozen=True, slots=True)
+class NewWork:
+    """Work for the durable work queue (see :meth:`Store.enqueue`)."""
+
+    kind: str
+    payload: Mapping[str, Any]
+    due_at: float
+    #: Nothing is added while work with this key is pending.
+    key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class OutboxItem:
     """Work for the notifier (an e-mail, a webhook call), kept until it is done."""
 
@@ -239,12 +251,14 @@ class Store(Protocol):
         *,
         state: Mapping[str, Any] | None = None,
         language: str | None = None,
+        work: NewWork | None = None,
     ) -> list[tuple[StoredMessage, bool]]:
         """Store messages in order, each with the next ``seq``, in one transaction.
 
         A message whose id is already stored in the conversation is not stored again: the
         stored one is returned with ``False``. ``state`` and ``language``, when given,
-        replace the conversation's in the same transaction.
+        replace the conversation's in the same transaction; ``work`` is enqueued in it (as
+        :meth:`enqueue` does) when at least one message was stored.
         """
 
     async def messages_after(
@@ -408,6 +422,9 @@ class Store(Protocol):
 
     async def bump_counter(self, name: str, ttl: float) -> int:
         """Add one to a counter that is forgotten ``ttl`` seconds after its last bump."""
+
+    async def bump_counters(self, names: Sequence[str], ttl: float) -> None:
+        """:meth:`bump_counter` for many counters in one call (a heartbeat)."""
 
     async def read_counter(self, name: str) -> int:
         """A counter's value; 0 when it was never bumped or has been forgotten."""

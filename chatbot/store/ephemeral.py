@@ -81,6 +81,11 @@ class MemoryEphemeral:
             self._counters.popitem(last=False)
         return counter.count
 
+    async def bump_counters(self, names: Sequence[str], ttl: float) -> None:
+        """:meth:`bump_counter` for each of ``names``."""
+        for name in names:
+            await self.bump_counter(name, ttl)
+
     async def take_lease(self, name: str, holder: str, ttl: float) -> bool:
         """One holder at a time, until it drops the lease or ``ttl`` passes."""
         now = self._clock()

@@ -49,6 +49,7 @@ from chatbot.store.base import (
     NewIncident,
     NewMessage,
     NewTicket,
+    NewWork,
     Note,
     OutboxItem,
     Sender,
@@ -190,12 +191,14 @@ class RedisStore:
         *,
         state: Mapping[str, Any] | None = None,
         language: str | None = None,
+        work: NewWork | None = None,
     ) -> list[tuple[StoredMessage, bool]]:
         args: list[str] = [
             "0" if state is None else "1",
             "" if state is None else _json(state),
             "0" if language is None else "1",
             language or "",
+            *(_work_args(work) if work is not None else ("0", "", "", "", "")),
         ]
         for message in messages:
             offers_article = message.sender == "bot" and message.data.get("articles") is not None
@@ -432,7 +435,8 @@ class RedisStore:
     async def enqueue(
         self, kind: str, payload: Mapping[str, Any], due_at: float, key: str | None = None
     ) -> bool:
-        added = await self._run("enqueue", key or "", kind, _json(payload), _num(due_at))
+        work = NewWork(kind=kind, payload=payload, due_at=due_at, key=key)
+        added = await self._run("enqueue", *_work_args(work)[1:])
         return bool(added)
 
     async def due_work(self, now: float, limit: int, lease: float = 60.0) -> list[OutboxItem]:
@@ -593,6 +597,18 @@ class RedisStore:
             count, _ = await pipe.execute()
         return int(count)
 
+    async def bump_counters(self, names: Sequence[str], ttl: float) -> None:
+        if not names:
+            return
+        ms = max(1, math.ceil(ttl * 1000))
+        with self._errors():
+            pipe = self._client.pipeline(transaction=False)
+            for name in names:
+                key = self._key("counter", "n", name)
+                pipe.incr(key)
+                pipe.pexpire(key, ms)
+            await pipe.execute()
+
     async def take_lease(self, name: str, holder: str, ttl: float) -> bool:
         """``SET NX`` with an expiry, or a renewal by the same holder."""
         ms = max(1, math.ceil(ttl * 1000))
@@ -629,6 +645,11 @@ class RedisStore:
     async def presence(self, now: float) -> dict[str, tuple[str, int]]:
         rows = await self._run("presence", _num(now))
         return {agent: (status, int(count)) for agent, status, count in rows}
+
+
+def _work_args(work: NewWork) -> tuple[str, str, str, str, str]:
+    """``has work, key, kind, payload, due at`` as the scripts read them."""
+    return ("1", work.key or "", work.kind, _json(work.payload), _num(work.due_at))
 
 
 def _fold(email: str) -> str:

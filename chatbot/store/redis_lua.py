@@ -120,6 +120,22 @@ local function hashes(key_prefix, members)
 end
 
 local function fmt(x) return string.format('%.17g', x) end
+
+-- Work for the outbox; with a key ('' for none), none while work with that key is pending.
+local function enqueue(key, kind, payload, due_at)
+  local keys = P .. 'outbox:keys'
+  if key ~= '' and redis.call('HEXISTS', keys, key) == 1 then return 0 end
+  local id = tostring(redis.call('INCR', P .. 'outbox:seq'))
+  local fields = {{'id', id, 'kind', kind, 'payload', payload, 'due_at', due_at, 'attempts', '0'}}
+  if key ~= '' then
+    fields[#fields + 1] = 'key'; fields[#fields + 1] = key
+    redis.call('HSET', keys, key, id)
+  end
+  redis.call('HSET', P .. 'o:' .. id, unpack(fields))
+  -- Zero-padded members keep items due at the same time in id order.
+  redis.call('ZADD', P .. 'outbox:due', due_at, string.format('%012d', tonumber(id)))
+  return 1
+end
 """
 
 _BODIES: dict[str, str] = {
@@ -138,7 +154,7 @@ end
 return redis.call('HGETALL', P .. 'c:' .. id)
 """,
     # ARGV: P, conversation, has state, state, has language, language,
-    # then per message: id, json, at, offers an article
+    # has work, work key, kind, payload, due at, then per message: id, json, at, offers an article
     "append_messages": """
 local ckey = P .. 'c:' .. ARGV[2]
 local last = redis.call('HGET', ckey, 'last_seq')
@@ -146,7 +162,7 @@ if not last then fail('not_found', 'not_found', 'no conversation ' .. ARGV[2]) e
 local seq = tonumber(last)
 local mkey, ikey = ckey .. ':m', ckey .. ':ids'
 local out, updated, article = {}, nil, false
-for i = 7, #ARGV, 4 do
+for i = 12, #ARGV, 4 do
   local stored = redis.call('HGET', ikey, ARGV[i])
   if stored then
     out[#out + 1] = {stored, redis.call('HGET', mkey, stored)}
@@ -169,6 +185,7 @@ if ARGV[3] == '1' then sets[#sets + 1] = 'state'; sets[#sets + 1] = ARGV[4] end
 if ARGV[5] == '1' then sets[#sets + 1] = 'language'; sets[#sets + 1] = ARGV[6] end
 if article then sets[#sets + 1] = 'had_article'; sets[#sets + 1] = '1' end
 redis.call('HSET', ckey, unpack(sets))
+if updated and ARGV[7] == '1' then enqueue(ARGV[8], ARGV[9], ARGV[10], ARGV[11]) end
 return out
 """,
     # ARGV: P, conversation, after seq, limit; returns {first seq, messages...}
@@ -388,18 +405,7 @@ return redis.call('HMGET', tkey(ARGV[2]) .. ':notes', unpack(ids))
 """,
     # ARGV: P, key ('' for none), kind, payload, due at
     "enqueue": """
-local keys = P .. 'outbox:keys'
-if ARGV[2] ~= '' and redis.call('HEXISTS', keys, ARGV[2]) == 1 then return 0 end
-local id = tostring(redis.call('INCR', P .. 'outbox:seq'))
-local fields = {'id', id, 'kind', ARGV[3], 'payload', ARGV[4], 'due_at', ARGV[5], 'attempts', '0'}
-if ARGV[2] ~= '' then
-  fields[#fields + 1] = 'key'; fields[#fields + 1] = ARGV[2]
-  redis.call('HSET', keys, ARGV[2], id)
-end
-redis.call('HSET', P .. 'o:' .. id, unpack(fields))
--- Zero-padded members keep items due at the same time in id order.
-redis.call('ZADD', P .. 'outbox:due', ARGV[5], string.format('%012d', tonumber(id)))
-return 1
+return enqueue(ARGV[2], ARGV[3], ARGV[4], ARGV[5])
 """,
     # ARGV: P, now, limit, leased until
     "due_work": """

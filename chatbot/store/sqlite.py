@@ -24,6 +24,7 @@ from chatbot.store.base import (
     NewIncident,
     NewMessage,
     NewTicket,
+    NewWork,
     Note,
     OutboxItem,
     Sender,
@@ -258,6 +259,7 @@ class SQLiteStore(MemoryEphemeral):
         *,
         state: Mapping[str, Any] | None = None,
         language: str | None = None,
+        work: NewWork | None = None,
     ) -> list[tuple[StoredMessage, bool]]:
         def append(db: sqlite3.Connection) -> list[tuple[StoredMessage, bool]]:
             results: list[tuple[StoredMessage, bool]] = []
@@ -321,6 +323,8 @@ class SQLiteStore(MemoryEphemeral):
                     f"UPDATE conversations SET {', '.join(sets)} WHERE id = ?",
                     (*params, conversation_id),
                 )
+                if work is not None and updated_at is not None:
+                    _enqueue(db, work)
             return results
 
         return await self._run(append)
@@ -687,14 +691,8 @@ class SQLiteStore(MemoryEphemeral):
     async def enqueue(
         self, kind: str, payload: Mapping[str, Any], due_at: float, key: str | None = None
     ) -> bool:
-        def insert(db: sqlite3.Connection) -> bool:
-            cursor = db.execute(
-                "INSERT OR IGNORE INTO outbox (key, kind, payload, due_at) VALUES (?, ?, ?, ?)",
-                (key, kind, _json(payload), due_at),
-            )
-            return cursor.rowcount == 1
-
-        return await self._run(insert)
+        work = NewWork(kind=kind, payload=payload, due_at=due_at, key=key)
+        return await self._run(lambda db: _enqueue(db, work))
 
     async def due_work(self, now: float, limit: int, lease: float = 60.0) -> list[OutboxItem]:
         def take(db: sqlite3.Connection) -> list[OutboxItem]:
@@ -933,6 +931,14 @@ class _transaction:
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         self.db.execute("COMMIT" if exc_type is None else "ROLLBACK")
+
+
+def _enqueue(db: sqlite3.Connection, work: NewWork) -> bool:
+    cursor = db.execute(
+        "INSERT OR IGNORE INTO outbox (key, kind, payload, due_at) VALUES (?, ?, ?, ?)",
+        (work.key, work.kind, _json(work.payload), work.due_at),
+    )
+    return cursor.rowcount == 1
 
 
 def _migrate(db: sqlite3.Connection) -> None:
