@@ -909,7 +909,7 @@ async def test_an_agent_is_present_while_a_console_socket_lives(store: Store) ->
     assert await store.presence(now=110.0) == {"a1": ("online", 2), "a2": ("online", 1)}
     assert sorted(await store.presence_sockets("a1", now=110.0)) == ["s1", "s2"]
     assert await store.presence_sockets("a3", now=110.0) == []
-    await store.presence_refresh(["s1"], now=125.0, ttl=30.0)
+    await store.presence_join("a1", "s1", now=125.0, ttl=30.0)  # renewed
     # A socket counts until just before its expiry.
     assert await store.presence(now=129.9) == {"a1": ("online", 2), "a2": ("online", 1)}
     assert await store.presence(now=130.0) == {"a1": ("online", 1)}

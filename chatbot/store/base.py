@@ -1,241 +1,68 @@
-"""The ``Store`` interface every backend implements, and the records it holds."""
+"""What a store does, by role: a narrow ``Protocol`` per role, and ``Store``, all of them.
+
+A consumer depends on the roles it uses (the notifier on :class:`Outbox`, the privacy
+tools on :class:`Privacy`); a backend implements :class:`Store`. The records they pass
+are in :mod:`chatbot.store.records` (re-exported here).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
+
+from chatbot.store.records import (
+    PRIORITIES,
+    STATUSES,
+    Agent,
+    Conversation,
+    ConversationStat,
+    Incident,
+    NewAgent,
+    NewIncident,
+    NewMessage,
+    NewTicket,
+    NewWork,
+    Note,
+    OutboxItem,
+    Sender,
+    StoredMessage,
+    Ticket,
+    VisitorData,
+)
 
 __all__ = [
     "PRIORITIES",
     "STATUSES",
     "Agent",
+    "Agents",
     "Conversation",
     "ConversationStat",
+    "Conversations",
     "Incident",
+    "Incidents",
     "NewAgent",
     "NewIncident",
     "NewMessage",
     "NewTicket",
     "NewWork",
     "Note",
+    "Notes",
+    "Outbox",
     "OutboxItem",
+    "Privacy",
+    "Reports",
     "Sender",
+    "SharedState",
     "Store",
     "StoredMessage",
     "Ticket",
+    "Tickets",
     "VisitorData",
 ]
 
-Sender = Literal["customer", "bot", "agent", "system"]
 
-#: Ticket statuses: ``open`` waits in the queue for a person, ``in_progress`` is claimed by
-#: an agent (live chat), ``waiting`` waits for the customer's answer, ``closed`` is done.
-STATUSES: tuple[str, ...] = ("open", "in_progress", "waiting", "closed")
-#: Queue order, most urgent first.
-PRIORITIES: tuple[str, ...] = ("urgent", "vip", "high", "normal", "low")
-
-
-@dataclass(frozen=True, slots=True)
-class Conversation:
-    id: str
-    visitor_id: str
-    language: str
-    #: The conversation engine's state, as JSON-able data.
-    state: Mapping[str, Any]
-    last_seq: int
-    created_at: float
-    updated_at: float
-
-
-@dataclass(frozen=True, slots=True)
-class NewMessage:
-    """A message about to be stored; ``id`` is the client's id or one the server made."""
-
-    id: str
-    sender: Sender
-    text: str
-    at: float
-    #: Optional parts of the wire message: ``lang``, ``articles``, ``ask``, ``value``.
-    data: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class StoredMessage:
-    conversation_id: str
-    seq: int
-    id: str
-    sender: Sender
-    text: str
-    at: float
-    data: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class NewTicket:
-    conversation_id: str
-    visitor_id: str
-    service: str
-    title: str
-    language: str
-    priority: str
-    fields: Mapping[str, str]
-    missing: tuple[str, ...]
-    expected_response: str | None
-    created_at: float
-    #: What caused it (conversation and message): creating the same source twice
-    #: returns the first ticket.
-    source: str
-    #: The verified identity of the customer, if any.
-    customer: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class Ticket:
-    number: str
-    conversation_id: str
-    visitor_id: str
-    status: str
-    service: str
-    title: str
-    language: str
-    priority: str
-    fields: Mapping[str, str]
-    missing: tuple[str, ...]
-    expected_response: str | None
-    created_at: float
-    updated_at: float
-    customer: Mapping[str, Any] = field(default_factory=dict)
-    #: The agent who holds it, when claimed.
-    assignee: str | None = None
-    claimed_at: float | None = None
-    first_response_at: float | None = None
-    closed_at: float | None = None
-    resolution: str | None = None
-    #: The customer's rating after close: 1-5, and an optional comment.
-    rating: int | None = None
-    rating_comment: str | None = None
-    #: The last conversation ``seq`` the customer was sent by e-mail.
-    emailed_seq: int = 0
-    #: The incident this ticket was linked to (it is a symptom of a known outage).
-    incident: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class NewAgent:
-    email: str
-    name: str
-    role: Literal["agent", "admin"]
-    password_hash: str
-    created_at: float
-
-
-@dataclass(frozen=True, slots=True)
-class Agent:
-    id: str
-    email: str
-    name: str
-    role: str
-    created_at: float
-    disabled: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Note:
-    """An agent's internal note on a ticket: never shown to the customer."""
-
-    ticket: str
-    id: str
-    agent_id: str
-    text: str
-    at: float
-
-
-@dataclass(frozen=True, slots=True)
-class NewWork:
-    """Work for the durable work queue (see :meth:`Store.enqueue`)."""
-
-    kind: str
-    payload: Mapping[str, Any]
-    due_at: float
-    #: Nothing is added while work with this key is pending.
-    key: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class OutboxItem:
-    """Work for the notifier (an e-mail, a webhook call), kept until it is done."""
-
-    id: int
-    kind: str
-    payload: Mapping[str, Any]
-    due_at: float
-    attempts: int
-
-
-@dataclass(frozen=True, slots=True)
-class ConversationStat:
-    """One conversation as the reports count it."""
-
-    id: str
-    language: str
-    created_at: float
-    #: The bot offered at least one help-centre article.
-    had_article: bool
-
-
-@dataclass(frozen=True, slots=True)
-class NewIncident:
-    """A known outage, as an admin announces it."""
-
-    #: The service it hits, as in ticket forms: ``email``, ``website``, ``dns``, ...
-    service: str
-    #: Servers or domains affected, lower case (``mail3``, ``mail3.example.net``); empty
-    #: means every customer of the service.
-    targets: tuple[str, ...]
-    #: What customers are told, per language code (at least the default language).
-    messages: Mapping[str, str]
-    started_at: float
-    created_by: str
-    created_at: float
-
-
-@dataclass(frozen=True, slots=True)
-class Incident:
-    #: ``INC-<n>``, allocated by the store.
-    id: str
-    service: str
-    targets: tuple[str, ...]
-    messages: Mapping[str, str]
-    started_at: float
-    created_by: str
-    created_at: float
-    resolved_at: float | None = None
-    #: What customers are told when it is over, per language code.
-    resolution: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class VisitorData:
-    """Everything stored about one visitor (or verified customer): for export."""
-
-    visitor_id: str
-    conversations: list[Conversation]
-    #: Every message of those conversations, by conversation and ``seq``.
-    messages: list[StoredMessage]
-    tickets: list[Ticket]
-
-
-class Store(Protocol):
-    """Durable conversation storage. Every method is atomic; messages are idempotent by id."""
-
-    async def open(self) -> None:
-        """Create or migrate the schema and connect."""
-
-    async def close(self) -> None: ...
-
-    async def ping(self) -> None:
-        """Raise :class:`~chatbot.errors.StoreUnavailable` when the backend cannot serve."""
+class Conversations(Protocol):
+    """Conversations and their messages: what the customer and the bot say."""
 
     async def conversation_for_visitor(
         self, visitor_id: str, language: str, now: float
@@ -265,6 +92,10 @@ class Store(Protocol):
         self, conversation_id: str, after_seq: int, limit: int
     ) -> list[StoredMessage]: ...
 
+
+class Tickets(Protocol):
+    """Tickets, the queue of tickets waiting for a person, and who holds what."""
+
     async def create_ticket(self, ticket: NewTicket, prefix: str) -> Ticket:
         """Store a ticket under the next free number (``<prefix>-<n>``), atomically; a
         ticket with the same ``source`` is returned instead of a second one."""
@@ -291,8 +122,6 @@ class Store(Protocol):
         status: str | None = None,
     ) -> Ticket:
         """Change what an agent may edit; :class:`NotFound` when there is no such ticket."""
-
-    # The queue of tickets waiting for a person, and who holds what.
 
     async def queue(self, limit: int = 200) -> list[Ticket]:
         """Open tickets, by priority (``PRIORITIES``) and then waiting time."""
@@ -323,7 +152,9 @@ class Store(Protocol):
 
     async def set_emailed_seq(self, number: str, seq: int) -> None: ...
 
-    # Agents and their login sessions.
+
+class Agents(Protocol):
+    """Agents and their login sessions."""
 
     async def add_agent(self, agent: NewAgent) -> Agent:
         """:class:`~chatbot.errors.Conflict` when the e-mail address is taken."""
@@ -346,14 +177,18 @@ class Store(Protocol):
 
     async def revoke_session(self, token_hash: str) -> None: ...
 
-    # Internal notes.
+
+class Notes(Protocol):
+    """Agents' internal notes on tickets."""
 
     async def add_note(self, note: Note) -> tuple[Note, bool]:
         """Idempotent by (ticket, id), like messages."""
 
     async def notes_for(self, number: str) -> list[Note]: ...
 
-    # The notifier's durable work queue.
+
+class Outbox(Protocol):
+    """The durable work queue: e-mails, webhooks, the turn safety net."""
 
     async def enqueue(
         self, kind: str, payload: Mapping[str, Any], due_at: float, key: str | None = None
@@ -369,7 +204,9 @@ class Store(Protocol):
 
     async def retry_work(self, item_id: int, due_at: float, error: str) -> None: ...
 
-    # Reports.
+
+class Reports(Protocol):
+    """What the support lead's report counts."""
 
     async def conversation_stats(self, since: float, until: float) -> list[ConversationStat]: ...
 
@@ -379,7 +216,9 @@ class Store(Protocol):
     async def count_tickets(self) -> dict[str, int]:
         """How many tickets have each status (statuses without tickets may be left out)."""
 
-    # Incidents: known outages, told to affected customers before they queue.
+
+class Incidents(Protocol):
+    """Known outages, told to affected customers before they queue."""
 
     async def create_incident(self, incident: NewIncident) -> Incident: ...
 
@@ -399,7 +238,9 @@ class Store(Protocol):
     async def tickets_for_incident(self, incident_id: str) -> list[Ticket]:
         """Oldest first."""
 
-    # Privacy: retention, export and erasure.
+
+class Privacy(Protocol):
+    """Retention, export and erasure."""
 
     async def purge_conversations(self, before: float, empty_only: bool = False) -> list[str]:
         """Delete every conversation last active before ``before`` whose tickets (if any)
@@ -412,7 +253,10 @@ class Store(Protocol):
         """Delete all of the visitor's conversations, messages, tickets and notes; return
         the deleted conversation ids."""
 
-    # Shared, short-lived state: the same for every server process on one backend.
+
+class SharedState(Protocol):
+    """Shared, short-lived state: the same for every server process on one backend
+    (rate limits, counters, turn leases, agents' console presence)."""
 
     async def take_token(
         self, bucket: str, burst: float, rate: float, now: float, cost: float = 1.0
@@ -439,8 +283,6 @@ class Store(Protocol):
     async def presence_join(self, agent_id: str, sid: str, now: float, ttl: float) -> None:
         """A console socket is open; it counts until ``now + ttl`` unless refreshed."""
 
-    async def presence_refresh(self, sids: Sequence[str], now: float, ttl: float) -> None: ...
-
     async def presence_leave(self, sid: str) -> str | None:
         """The socket closed: the agent id it belonged to, if known."""
 
@@ -452,3 +294,27 @@ class Store(Protocol):
 
     async def presence(self, now: float) -> dict[str, tuple[str, int]]:
         """Agents with at least one live socket: agent id to (status, number of sockets)."""
+
+
+class Store(
+    Conversations,
+    Tickets,
+    Agents,
+    Notes,
+    Outbox,
+    Reports,
+    Incidents,
+    Privacy,
+    SharedState,
+    Protocol,
+):
+    """Durable conversation storage: every role at once, as a backend implements it.
+    Every method is atomic; messages are idempotent by id."""
+
+    async def open(self) -> None:
+        """Create or migrate the schema and connect."""
+
+    async def close(self) -> None: ...
+
+    async def ping(self) -> None:
+        """Raise :class:`~chatbot.errors.StoreUnavailable` when the backend cannot serve."""

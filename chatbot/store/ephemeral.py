@@ -118,13 +118,6 @@ class MemoryEphemeral:
             self._status[agent_id] = "online"
         self._sockets[sid] = _Socket(agent_id=agent_id, expires_at=now + ttl)
 
-    async def presence_refresh(self, sids: Sequence[str], now: float, ttl: float) -> None:
-        """Keep live sockets counting; one that already expired is gone and must join again."""
-        for sid in sids:
-            socket = self._sockets.get(sid)
-            if socket is not None and now < socket.expires_at:
-                socket.expires_at = now + ttl
-
     async def presence_leave(self, sid: str) -> str | None:
         """The socket closed: the agent id it belonged to, if known."""
         socket = self._sockets.pop(sid, None)

@@ -69,9 +69,6 @@ _LONGEST_TTL = 366 * 24 * 3600
 _PURGE_BATCH = 100
 _DOMAIN_ERROR = re.compile(r"CHATBOT\|(\w+)\|(\w+)\|(.*)", re.DOTALL)
 
-Flat = list[str]
-
-
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
@@ -624,10 +621,6 @@ class RedisStore:
 
     async def presence_join(self, agent_id: str, sid: str, now: float, ttl: float) -> None:
         await self._run("presence_join", agent_id, sid, _num(now), _num(now + ttl))
-
-    async def presence_refresh(self, sids: Sequence[str], now: float, ttl: float) -> None:
-        if sids:
-            await self._run("presence_refresh", _num(now), _num(now + ttl), *sids)
 
     async def presence_leave(self, sid: str) -> str | None:
         return cast(str | None, await self._run("presence_leave", sid))

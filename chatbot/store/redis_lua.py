@@ -564,19 +564,6 @@ redis.call('ZADD', P .. 'presence:sockets', ARGV[5], sid)
 redis.call('ZADD', mine, ARGV[5], sid)
 redis.call('HSET', owners, sid, agent)
 """,
-    # ARGV: P, now, expires at, sids...
-    "presence_refresh": """
-local sockets, owners = P .. 'presence:sockets', P .. 'presence:owner'
-for i = 4, #ARGV do
-  local sid = ARGV[i]
-  local expires = redis.call('ZSCORE', sockets, sid)
-  local agent = redis.call('HGET', owners, sid)
-  if expires and agent and tonumber(ARGV[2]) < tonumber(expires) then
-    redis.call('ZADD', sockets, ARGV[3], sid)
-    redis.call('ZADD', P .. 'presence:a:' .. agent, ARGV[3], sid)
-  end
-end
-""",
     # ARGV: P, sid
     "presence_leave": """
 local owners = P .. 'presence:owner'
