@@ -36,7 +36,9 @@ wheel: install
 run: install widget
 	$(BIN)/chatbot serve --host $(HOST) --port $(PORT) --data-dir var --demo
 
+# The browser code's unit tests (node:test, no browser) first, then every Python test.
 test: install widget
+	cd widget && npm test
 	$(BIN)/pytest
 
 lint: install

@@ -21,7 +21,7 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 #: The bundles ``npm run build`` writes, served at /widget.js and /console/console.js.
 BUNDLES = ("widget.js", "console.js")
 #: Folders of ``widget/`` that are sources or tooling, not files the server sends.
-NOT_SERVED = {"src", "node_modules", "dist"}
+NOT_SERVED = {"src", "test", "node_modules", "dist"}
 
 
 class ContentHook(BuildHookInterface[BuilderConfig]):

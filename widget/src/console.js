@@ -1,18 +1,12 @@
 // The agent console: queue, live chats, notes, ticket details and reports.
 // Everything from the network is rendered with textContent: never as HTML.
 import { io } from "socket.io-client";
-import { byId, cssEscape, el, link, newId, setOptions } from "./console/dom.js";
-import {
-  clockTime,
-  dateTime,
-  firstName,
-  humanize,
-  initials,
-  languageName,
-  stars,
-  statusLabel,
-  waitingText,
-} from "./console/format.js";
+import { byId, cssEscape, el, link, setOptions } from "./shared/dom.js";
+import { clockTime, dateTime, fill, firstName, humanize, initials, stars, waitingText } from "./shared/format.js";
+import { newId } from "./shared/ids.js";
+import { Outbox, OutboxSender } from "./shared/outbox.js";
+import { readJson, writeJson } from "./shared/storage.js";
+import { languageName, statusLabel } from "./console/labels.js";
 import { messageKey, messageNode, noteKey, noteNode } from "./console/transcript.js";
 import { renderReport } from "./console/reports.js";
 
@@ -24,7 +18,6 @@ const OPEN_KEY = "chatbot.agent_open";
 const ACK_TIMEOUT = 10000;
 const TYPING_IDLE = 1500;
 const MAX_TEXT = 4000;
-const RETRYABLE = new Set(["temporarily_unavailable", "internal_error", "rate_limited"]);
 const BASE_TITLE = "Console";
 
 const ui = {};
@@ -66,25 +59,9 @@ const state = {
 
 // ---------------------------------------------------------------- storage
 
-function load(key, fallback) {
-  try {
-    const value = JSON.parse(sessionStorage.getItem(key) || "null");
-    return value === null ? fallback : value;
-  } catch {
-    return fallback;
-  }
-}
-
-function save(key, value) {
-  try {
-    sessionStorage.setItem(key, JSON.stringify(value));
-  } catch {
-    // storage full or disabled: the console still works for this page
-  }
-}
-
-const outbox = () => load(OUTBOX_KEY, []).filter((item) => item && typeof item.id === "string");
-const saveOutbox = (items) => save(OUTBOX_KEY, items);
+const load = (key, fallback) => readJson(sessionStorage, key, fallback);
+const save = (key, value) => writeJson(sessionStorage, key, value);
+const outbox = new Outbox(sessionStorage, OUTBOX_KEY);
 
 // ---------------------------------------------------------------- notice bar
 
@@ -204,7 +181,7 @@ function teardown() {
   const socket = state.socket;
   state.socket = null;
   if (socket) socket.disconnect();
-  clearTimeout(retryTimer);
+  stopSending();
   state.token = null;
   state.me = null;
   state.queue = [];
@@ -242,6 +219,7 @@ function connect() {
   on("connect", onConnect);
   on("disconnect", (reason) => {
     setConnection("offline");
+    stopSending();
     ui["customer-typing"].hidden = true;
     typingOn = null;
     if (reason === "io server disconnect") {
@@ -286,7 +264,7 @@ async function onConnect() {
   }
   if (state.current) await openTicket(state.current.number, { refresh: true });
   else if (load(OPEN_KEY, null)) await openTicket(load(OPEN_KEY, null)); // after a reload
-  flush();
+  if (state.socket === socket && socket.connected) startSending(socket);
 }
 
 /** Emit with an ack; returns the ack when ok, else shows the error and returns null. */
@@ -339,7 +317,7 @@ async function loadSnapshot() {
   for (const ticket of state.mine) if (unread[ticket.number] > 0) state.unread[ticket.number] = unread[ticket.number];
   save(UNREAD_KEY, state.unread);
   // Outbox items written by another agent in this tab are not ours to send.
-  saveOutbox(outbox().filter((item) => !item.agent || item.agent === state.me.id));
+  outbox.write(outbox.items().filter((item) => !item.agent || item.agent === state.me.id));
   const me = state.agents.find((a) => state.me && a.id === state.me.id);
   if (me && (me.status === "online" || me.status === "away")) ui.presence.value = load(PRESENCE_KEY, me.status);
   onQueue({ tickets: Array.isArray(ack.queue) ? ack.queue : [] });
@@ -684,7 +662,7 @@ async function openTicket(number, { refresh = false } = {}) {
   current.customerTickets = Array.isArray(ack.customer_tickets) ? ack.customer_tickets : [];
   for (const ticket of current.customerTickets) if (!state.tickets.has(ticket.number)) state.tickets.set(ticket.number, ticket);
   if (!refresh) {
-    for (const item of outbox()) if (item.ticket === number) showPending(item);
+    for (const item of outbox.items()) if (item.ticket === number) showPending(item);
   }
   finishLoading(current);
   renderCustomerTickets();
@@ -813,7 +791,7 @@ function cannedText(reply, ticket) {
     customer: first ? `, ${first}` : "",
     ticket: (ticket && ticket.number) || "",
   };
-  return String(text).replace(/\{(agent|customer|ticket)\}/g, (_, key) => values[key]);
+  return fill(String(text), values);
 }
 
 ui.canned.addEventListener("change", () => {
@@ -995,56 +973,46 @@ function setCustomerTyping(on) {
 function enqueue(item) {
   const me = state.me || {};
   const entry = { ...item, agent: me.id, queued_at: Date.now() };
-  saveOutbox([...outbox(), entry]);
+  outbox.add(entry);
   showPending(entry);
-  flush();
+  if (sender) sender.flushSoon();
 }
 
-let flushing = false;
-let retryTimer = null;
+// The connection's sender of the outbox (shared/outbox.js has the retry rule); a new one
+// for every connection, so that it sends at once.
+let sender = null;
 
-async function flush() {
-  const socket = state.socket;
-  if (flushing || !socket || !socket.connected) return;
-  flushing = true;
-  try {
-    for (;;) {
-      const me = state.me;
-      const item = outbox().find((i) => !i.agent || (me && i.agent === me.id));
-      if (!item || state.socket !== socket) return;
-      const payload = { ticket: item.ticket, id: item.id, text: item.text };
-      if (item.kind === "message" && item.article) payload.article = { id: item.article.id, lang: item.article.lang };
-      let ack;
-      try {
-        ack = await socket.timeout(ACK_TIMEOUT).emitWithAck(item.kind === "note" ? "note" : "message", payload);
-      } catch {
-        // No answer: the same id goes again after a reconnect (or shortly, if still connected).
-        clearTimeout(retryTimer);
-        retryTimer = setTimeout(flush, 5000);
-        return;
-      }
-      if (state.socket !== socket) return;
-      if (!ack || !ack.ok) {
-        const error = (ack && ack.error) || { code: "internal_error", message: "unexpected answer" };
-        if (error.code === "unauthorized") {
-          sessionEnded();
-          return;
-        }
-        if (RETRYABLE.has(error.code)) {
-          clearTimeout(retryTimer);
-          retryTimer = setTimeout(flush, Math.max(1, parseFloat(error.retry_after) || 3) * 1000);
-          return;
-        }
-        saveOutbox(outbox().filter((i) => i.id !== item.id));
-        failed(item, error.message || error.code);
-        continue;
-      }
-      saveOutbox(outbox().filter((i) => i.id !== item.id));
-      delivered(item, ack);
-    }
-  } finally {
-    flushing = false;
+function startSending(socket) {
+  stopSending();
+  sender = new OutboxSender(outbox, {
+    canSend: () => state.socket === socket && socket.connected,
+    // Items written by another agent in this tab are not ours to send.
+    accepts: (item) => !item.agent || Boolean(state.me && item.agent === state.me.id),
+    send: (item) => sendItem(socket, item),
+    onSent: delivered,
+    onRefused(item, error) {
+      outbox.remove(item.id);
+      failed(item, error.message || error.code);
+    },
+  });
+  sender.flush();
+}
+
+function stopSending() {
+  if (sender) sender.stop();
+  sender = null;
+}
+
+async function sendItem(socket, item) {
+  const payload = { ticket: item.ticket, id: item.id, text: item.text };
+  if (item.kind === "message" && item.article) payload.article = { id: item.article.id, lang: item.article.lang };
+  const ack = await socket.timeout(ACK_TIMEOUT).emitWithAck(item.kind === "note" ? "note" : "message", payload);
+  if (ack && !ack.ok && ack.error && ack.error.code === "unauthorized") {
+    // The session ended, the message was not refused: it stays for this agent's next login.
+    sessionEnded();
+    return null;
   }
+  return ack;
 }
 
 function delivered(item, ack) {
@@ -1105,7 +1073,7 @@ ui.composer.addEventListener("submit", (event) => {
   const asNote = ui["note-toggle"].checked || !canMessage();
   stopTyping();
   ui["reply-input"].value = "";
-  enqueue({ kind: asNote ? "note" : "message", ticket: current.number, id: newId(), text });
+  enqueue({ kind: asNote ? "note" : "message", ticket: current.number, id: newId("c", 8), text });
   ui["reply-input"].focus();
 });
 
@@ -1402,7 +1370,7 @@ function renderArticles(articles) {
       );
       send.disabled = !mine;
       send.addEventListener("click", () => sendArticle(article));
-      const actions = el("div", { class: "kb-actions" }, send, link(article.url, "Open ↗"));
+      const actions = el("div", { class: "kb-actions" }, send, link(article.url, "Open ↗", location.href));
       return el(
         "li",
         { class: "kb-item", "data-article": String(article.id || "") },
@@ -1428,7 +1396,7 @@ function sendArticle(article) {
     summary: article.summary,
     url: article.url,
   };
-  enqueue({ kind: "message", ticket: current.number, id: newId(), text: "", article: card });
+  enqueue({ kind: "message", ticket: current.number, id: newId("c", 8), text: "", article: card });
 }
 
 // ---------------------------------------------------------------- reports (admins)

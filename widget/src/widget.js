@@ -1,31 +1,24 @@
 // The chat widget: one <script src=".../widget.js" data-server data-locale async> tag.
 // Everything from the network is rendered with textContent: never as HTML.
 import { io } from "socket.io-client";
-import { CSS } from "./styles.js";
-import { texts } from "./i18n.js";
-import {
-  NEW_VISITOR,
-  adoptLegacyOutbox,
-  changeOutbox,
-  dropOutboxes,
-  moveOutbox,
-  readOutbox,
-  scopeOf,
-  writeOutbox,
-} from "./outbox.js";
+import { cssEscape, el, safeUrl } from "./shared/dom.js";
+import { fill, timeOfDay } from "./shared/format.js";
+import { newId } from "./shared/ids.js";
+import { OutboxSender } from "./shared/outbox.js";
+import { CSS } from "./widget/styles.js";
+import { texts } from "./widget/i18n.js";
+import { NEW_VISITOR, adoptLegacyOutbox, dropOutboxes, moveOutbox, outboxOf, scopeOf } from "./widget/outboxes.js";
 
 const script = document.currentScript;
 const SERVER = (script && script.dataset.server) || (script ? new URL(script.src).origin : location.origin);
 const TOKEN_KEY = "chatbot.visitor_token";
-// Error codes after which the server has stored nothing and wants the same id again.
-const RETRIABLE = new Set(["internal_error", "temporarily_unavailable", "rate_limited"]);
 const ACK_TIMEOUT = 8000;
 
 const state = {
   locale: (script && script.dataset.locale) || document.documentElement.lang || "en",
   userToken: null,
   connecting: null, // the outbox scope of the connection being opened
-  session: null, // the open connection: {scope, conversation, ready}; null while there is none
+  session: null, // the open connection: {scope, conversation}; null while there is none
   lang: "en",
   conversation: null,
   lastSeq: 0,
@@ -87,13 +80,6 @@ function clipIcon() {
   });
 }
 
-function el(tag, attrs = {}, text) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
 const launcher = el("button", { class: "launcher", type: "button", "aria-haspopup": "dialog", "aria-expanded": "false" });
 launcher.append(chatIcon());
 const badge = el("span", { class: "badge", hidden: "" });
@@ -135,16 +121,9 @@ function applyTexts() {
   for (const name of log.querySelectorAll(".who .name[data-bot]")) name.textContent = t.assistant;
 }
 
-// A message's time of day in the widget's language (not the browser's), in the
-// customer's own time zone: "14.05" in Finnish, "14:05" in Hungarian.
+// A message's time of day in the widget's language (not the browser's).
 function clock(iso) {
-  const when = new Date(iso);
-  if (Number.isNaN(when.getTime())) return "";
-  try {
-    return new Intl.DateTimeFormat(state.lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(when);
-  } catch {
-    return "";
-  }
+  return timeOfDay(iso, state.lang);
 }
 
 // Ticket numbers (HS-104233) never break over two lines: each is its own nowrap span.
@@ -194,15 +173,6 @@ function showWelcome() {
   scrollDown();
 }
 
-function safeUrl(url) {
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.href : null;
-  } catch {
-    return null;
-  }
-}
-
 function scrollDown() {
   log.scrollTop = log.scrollHeight;
   state.atBottom = true;
@@ -233,10 +203,6 @@ function settleChoices() {
       button.setAttribute("aria-disabled", "true");
     }
   }
-}
-
-function fill(template, values) {
-  return template.replace(/\{(\w+)\}/g, (whole, key) => (key in values ? String(values[key]) : whole));
 }
 
 function renderMessage(message, pending = false) {
@@ -330,7 +296,7 @@ async function sendFile(file) {
     notice(t.offline);
     return;
   }
-  const id = newId();
+  const id = newId("w", 9);
   state.seen.add(id);
   const local = { id, from: "customer", text: file.name, attachment: { name: file.name, size: file.size, type: file.type } };
   renderMessage(local, true);
@@ -343,7 +309,7 @@ async function sendFile(file) {
     ack = null;
   }
   if (state.session !== session) ack = null; // its seq would be another conversation's
-  const placeholder = log.querySelector(`.msg[data-id="${CSS_ESCAPE(id)}"]`);
+  const placeholder = log.querySelector(`.msg[data-id="${cssEscape(id)}"]`);
   if (ack && ack.ok) {
     if (placeholder) placeholder.replaceWith(attachmentView(ack.message, false));
     state.bySeq.set(ack.seq, ack.message);
@@ -435,10 +401,6 @@ function receive(message) {
   }
 }
 
-function CSS_ESCAPE(value) {
-  return window.CSS && window.CSS.escape ? window.CSS.escape(value) : value.replace(/["\\]/g, "\\$&");
-}
-
 function showTicket(ticket) {
   if (!ticket) {
     banner.hidden = true;
@@ -472,30 +434,24 @@ function currentScope() {
   return scopeOf(state.userToken, localStorage.getItem(TOKEN_KEY));
 }
 
-function newId() {
-  const bytes = new Uint8Array(9);
-  crypto.getRandomValues(bytes);
-  return "w" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 function sendMessage(text, value, askId) {
-  const item = { id: newId(), text };
+  const item = { id: newId("w", 9), text };
   if (value) item.value = value;
   if (value && askId) item.ask_id = askId;
   // Into the conversation on screen while one is open, else the identity connected next.
   const scope = state.session ? state.session.scope : currentScope();
-  writeOutbox(scope, [...readOutbox(scope), item]);
+  outboxOf(scope).add(item);
   state.seen.add(item.id);
   renderMessage({ id: item.id, from: "customer", text }, true);
   flushSoon();
 }
 
 function bubbleOf(id) {
-  return log.querySelector(`.msg[data-id="${CSS_ESCAPE(id)}"]`);
+  return log.querySelector(`.msg[data-id="${cssEscape(id)}"]`);
 }
 
 function unsentNote(id) {
-  return log.querySelector(`.unsent[data-for="${CSS_ESCAPE(id)}"]`);
+  return log.querySelector(`.unsent[data-for="${cssEscape(id)}"]`);
 }
 
 // Stored by the server: only now does the bubble look sent.
@@ -531,7 +487,7 @@ function unsentTexts(note) {
 }
 
 function retryMessage(scope, id) {
-  const item = readOutbox(scope).find((queued) => queued.id === id);
+  const item = outboxOf(scope).find(id);
   if (!item) return; // another tab of this browser sent it meanwhile
   const note = unsentNote(id);
   if (note) note.remove();
@@ -540,7 +496,7 @@ function retryMessage(scope, id) {
     bubble.classList.remove("failed");
     bubble.classList.add("pending");
   }
-  changeOutbox(scope, id, ({ failed, ...again }) => [again]);
+  outboxOf(scope).unrefuse(id);
   // The conversation is gone (erased): a new connection of the same identity opens a new
   // one, and sends the message there.
   if (item.failed === "not_found") reconnect();
@@ -550,7 +506,7 @@ function retryMessage(scope, id) {
 // An identity's unsent messages, drawn after what the server already has: a reload or
 // the identity's return shows them as waiting, or as not sent.
 function showOutbox(scope) {
-  for (const item of readOutbox(scope)) {
+  for (const item of outboxOf(scope).items()) {
     if (state.seen.has(item.id)) continue;
     state.seen.add(item.id);
     renderMessage({ id: item.id, from: "customer", text: item.text }, true);
@@ -558,78 +514,46 @@ function showOutbox(scope) {
   }
 }
 
-let flushingFor = null; // the session whose outbox is being sent
-let retryTimer = null;
-let failures = 0; // answers in a row that asked to retry, for the backoff
+// The session's sender of its identity's outbox (shared/outbox.js has the retry rule);
+// null until the screen shows what the server has.
+let sender = null;
 
-// A retry already waits for its time: a new message goes behind it, not around it.
 function flushSoon() {
-  if (!retryTimer) flush();
+  if (sender) sender.flushSoon();
 }
 
-function retryLater(code, ack) {
-  failures += 1;
-  const t = texts(state.lang);
-  // Doubling waits with jitter (1, 2, 4 ... at most 30 s), so that a server getting back
-  // on its feet is not hit by every widget at once; fair use says how long to wait.
-  let wait = Math.min(30000, 1000 * 2 ** (failures - 1)) * (0.8 + Math.random() * 0.4);
-  if (code === "rate_limited") wait = Math.max(1, parseFloat(ack.error.retry_after) || 2) * 1000;
-  offline.textContent = code === "rate_limited" ? t.slow : t.unavailable;
-  offline.hidden = false;
-  clearTimeout(retryTimer);
-  retryTimer = setTimeout(() => {
-    retryTimer = null;
-    flush();
-  }, wait);
-}
-
-async function flush() {
-  const session = state.session;
-  if (!session || !session.ready || !socket.connected || flushingFor === session) return;
-  flushingFor = session;
-  try {
-    for (;;) {
-      // Read each time: messages written meanwhile join the queue; refused ones wait for
-      // the customer's retry. Checked right before the emit: socket.io would hold a packet
-      // emitted offline for the next connection, which may be another identity's.
-      const item = readOutbox(session.scope).find((queued) => !queued.failed);
-      if (!item || state.session !== session || !socket.connected) return;
+function startSending(session) {
+  stopSending();
+  const t = () => texts(state.lang);
+  sender = new OutboxSender(outboxOf(session.scope), {
+    // Checked right before each emit: socket.io would hold a packet emitted offline for
+    // the next connection, which may be another identity's.
+    canSend: () => state.session === session && socket.connected,
+    send: (payload) => socket.timeout(ACK_TIMEOUT).emitWithAck("message", payload),
+    onSent(item, ack, recovered) {
       const { failed, ...payload } = item;
-      let ack;
-      try {
-        ack = await socket.timeout(ACK_TIMEOUT).emitWithAck("message", payload);
-      } catch {
-        ack = null; // no answer: stored or not, the same id is safe to send again
+      markSent(item.id);
+      state.bySeq.set(ack.seq, { ...payload, from: "customer", seq: ack.seq });
+      state.lastSeq = Math.max(state.lastSeq, ack.seq);
+      if (recovered) {
+        offline.hidden = true;
+        offline.textContent = t().offline;
       }
-      const current = state.session === session;
-      if (ack && ack.ok) {
-        changeOutbox(session.scope, item.id, () => []);
-        if (!current) continue;
-        markSent(item.id);
-        state.bySeq.set(ack.seq, { ...payload, from: "customer", seq: ack.seq });
-        state.lastSeq = Math.max(state.lastSeq, ack.seq);
-        if (failures) {
-          failures = 0;
-          offline.hidden = true;
-          offline.textContent = texts(state.lang).offline;
-        }
-        continue;
-      }
-      const code = ack ? (ack.error && ack.error.code) || "internal_error" : null;
-      if (!ack || RETRIABLE.has(code)) {
-        // Kept, still drawn as waiting. Without an answer over a connection that is gone,
-        // the next connection's session sends it again.
-        if (current && socket.connected) retryLater(code, ack);
-        return;
-      }
-      // Refused for good (too long, conversation gone, a payload this server does not
-      // take...): the same message would be refused again, so it waits for the customer.
-      changeOutbox(session.scope, item.id, (refused) => [{ ...refused, failed: code }]);
-      if (current) markNotSent(session.scope, item.id, code);
-    }
-  } finally {
-    if (flushingFor === session) flushingFor = null;
-  }
+    },
+    // Refused for good: the same message would be refused again, so it waits for the customer.
+    onRefused: (item, error) => markNotSent(session.scope, item.id, error.code),
+    // Kept, still drawn as waiting; fair use says how long to wait.
+    onWait(error) {
+      offline.textContent = error && error.code === "rate_limited" ? t().slow : t().unavailable;
+      offline.hidden = false;
+    },
+  });
+  return sender;
+}
+
+function stopSending() {
+  if (sender) sender.stop();
+  sender = null;
 }
 
 async function catchUp() {
@@ -668,11 +592,9 @@ socket.on("session", async (session) => {
     // meanwhile is this visitor's.
     if (state.connecting === NEW_VISITOR) moveOutbox(NEW_VISITOR, scope);
   }
-  const live = { scope, conversation: session.conversation_id, ready: false };
+  const live = { scope, conversation: session.conversation_id };
   state.session = live;
-  clearTimeout(retryTimer); // a new connection: send at once
-  retryTimer = null;
-  failures = 0;
+  stopSending(); // a new connection: its own sender sends at once
   offline.textContent = texts(state.lang).offline;
   if (state.conversation && state.conversation !== session.conversation_id) resetScreen();
   state.conversation = session.conversation_id;
@@ -684,10 +606,9 @@ socket.on("session", async (session) => {
   await catchUp();
   if (state.session !== live) return;
   // Sent only once the screen shows what the server has, and then what is still unsent.
-  live.ready = true;
   if (!session.last_seq) showWelcome();
   showOutbox(scope);
-  await flush();
+  await startSending(live).flush();
 });
 socket.on("message", receive);
 socket.on("ticket", showTicket);
@@ -700,6 +621,7 @@ socket.on("typing", (event) => {
 });
 socket.on("disconnect", () => {
   state.session = null;
+  stopSending();
   offline.textContent = texts(state.lang).offline;
   offline.hidden = false;
   typing.hidden = true;
@@ -741,6 +663,7 @@ function resetScreen() {
 // more is sent over its connection (flush stops at the changed session).
 function leaveConversation() {
   state.session = null;
+  stopSending();
   state.conversation = null;
   resetScreen();
   showTicket(null);

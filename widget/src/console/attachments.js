@@ -3,8 +3,8 @@
 // Files are served by our own server at /attachments/<id>; the id is an unguessable
 // capability the server hands only to the conversation and its agents, so the browser
 // fetches it like any same-origin image (the page's CSP allows img-src 'self' only).
-import { el } from "./dom.js";
-import { fileSize } from "./format.js";
+import { el } from "../shared/dom.js";
+import { fileSize } from "../shared/format.js";
 
 // The ids chatbot/attachments.py makes: anything else never becomes a URL.
 const FILE_ID = /^f_[A-Za-z0-9_-]{22}$/;

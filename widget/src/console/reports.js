@@ -1,6 +1,7 @@
 // The admin report: totals and per language, and conversations per day.
-import { el } from "./dom.js";
-import { languageName, number, percent } from "./format.js";
+import { el } from "../shared/dom.js";
+import { number, percent } from "../shared/format.js";
+import { languageName } from "./labels.js";
 
 const COLUMNS = [
   ["conversations", "Conversations", number],

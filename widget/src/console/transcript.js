@@ -1,7 +1,7 @@
 // Transcript entries: messages (customer, bot, agent, system) and internal notes.
 import { attachmentNode } from "./attachments.js";
-import { el, link } from "./dom.js";
-import { clockTime } from "./format.js";
+import { el, link } from "../shared/dom.js";
+import { clockTime } from "../shared/format.js";
 
 const SYSTEM_EVENTS = {
   queue_position: () => "Customer is waiting in the queue",
@@ -35,7 +35,7 @@ function cards(articles) {
     const card = el("div", { class: "card" });
     card.append(el("div", { class: "card-title" }, String(article.title || article.id || "Article")));
     if (article.summary) card.append(el("div", { class: "card-summary" }, String(article.summary)));
-    const anchor = link(article.url, "Open article ↗");
+    const anchor = link(article.url, "Open article ↗", location.href);
     if (anchor) card.append(anchor);
     return card;
   });

@@ -1,30 +1,4 @@
-// Formatting for the console (English interface).
-
-export const STATUS_LABELS = {
-  open: "Open",
-  in_progress: "In progress",
-  waiting: "Waiting",
-  closed: "Closed",
-};
-
-export const LANGUAGE_NAMES = {
-  en: "English",
-  fi: "Finnish",
-  nb: "Norwegian",
-  no: "Norwegian",
-  hr: "Croatian",
-  ru: "Russian",
-  hu: "Hungarian",
-};
-
-export function statusLabel(status) {
-  return STATUS_LABELS[status] || String(status || "");
-}
-
-export function languageName(code) {
-  if (!code) return "Unknown";
-  return LANGUAGE_NAMES[code] || String(code).toUpperCase();
-}
+// Formatting for people: times, durations, sizes, counts, names. No DOM: unit-tested in node.
 
 const ABBREVIATIONS = { os: "OS", dns: "DNS", ssl: "SSL", php: "PHP", ip: "IP", url: "URL", ftp: "FTP", smtp: "SMTP", vip: "VIP" };
 
@@ -104,4 +78,21 @@ export function fileSize(bytes) {
     unit += 1;
   }
   return `${value < 10 ? Math.round(value * 10) / 10 : Math.round(value)} ${units[unit]}`;
+}
+
+/** "{n} of 5 stars" with {n: 4}: the placeholders named in `values` filled in, others kept. */
+export function fill(template, values) {
+  return template.replace(/\{(\w+)\}/g, (whole, key) => (key in values ? String(values[key]) : whole));
+}
+
+/** A time of day in the given language, not the browser's, in the reader's own time zone:
+ * "14.05" in Finnish, "14:05" in Hungarian; "" when either is unusable. */
+export function timeOfDay(iso, lang) {
+  const when = new Date(iso);
+  if (Number.isNaN(when.getTime())) return "";
+  try {
+    return new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(when);
+  } catch {
+    return "";
+  }
 }

@@ -1,8 +1,9 @@
-// The outbox in localStorage: the customer's unsent messages, kept through reloads and
-// flaky connections. Each keeps its client id until the server has stored it, so a retry
-// is stored once. There is one outbox per identity ("chatbot.outbox.<scope>"), and widget.js
-// sends one only over a connection of that identity.
-import { sha256Hex } from "./sha256.js";
+// One outbox per identity in localStorage ("chatbot.outbox.<scope>"): the customer's
+// unsent messages, kept through reloads and flaky connections, and sent only over a
+// connection of the identity that wrote them. How they are sent: shared/outbox.js.
+import { Outbox } from "../shared/outbox.js";
+import { sha256Hex } from "../shared/sha256.js";
+import { forget, storedKeys } from "../shared/storage.js";
 
 const OUTBOX_PREFIX = "chatbot.outbox.";
 // The one outbox of older widgets, for every identity at once.
@@ -36,39 +37,22 @@ function tokenSubject(token) {
   }
 }
 
-export function readOutbox(scope) {
-  try {
-    const items = JSON.parse(localStorage.getItem(OUTBOX_PREFIX + scope) || "[]");
-    return Array.isArray(items) ? items : [];
-  } catch {
-    return [];
-  }
-}
-
-export function writeOutbox(scope, items) {
-  if (items.length) localStorage.setItem(OUTBOX_PREFIX + scope, JSON.stringify(items));
-  else localStorage.removeItem(OUTBOX_PREFIX + scope);
-}
-
-export function changeOutbox(scope, id, change) {
-  writeOutbox(
-    scope,
-    readOutbox(scope).flatMap((item) => (item.id === id ? change(item) : [item])),
-  );
+/** The outbox of one identity's scope. */
+export function outboxOf(scope) {
+  return new Outbox(localStorage, OUTBOX_PREFIX + scope);
 }
 
 export function moveOutbox(from, to) {
-  const moved = readOutbox(from);
+  const moved = outboxOf(from).items();
   if (from === to || !moved.length) return;
-  writeOutbox(to, [...readOutbox(to), ...moved]);
-  writeOutbox(from, []);
+  const target = outboxOf(to);
+  target.write([...target.items(), ...moved]);
+  outboxOf(from).clear();
 }
 
 export function dropOutboxes() {
-  const keys = [];
-  for (let i = 0; i < localStorage.length; i += 1) keys.push(localStorage.key(i));
-  for (const key of keys) {
-    if (key === LEGACY_OUTBOX || key.startsWith(OUTBOX_PREFIX)) localStorage.removeItem(key);
+  for (const key of storedKeys(localStorage)) {
+    if (key === LEGACY_OUTBOX || key.startsWith(OUTBOX_PREFIX)) forget(localStorage, key);
   }
 }
 
@@ -80,10 +64,11 @@ export function adoptLegacyOutbox(scope) {
     const legacy = JSON.parse(localStorage.getItem(LEGACY_OUTBOX) || "[]");
     if (Array.isArray(legacy) && legacy.length) {
       const unconfirmed = legacy.map((item) => ({ ...item, failed: "unconfirmed" }));
-      writeOutbox(scope, [...unconfirmed, ...readOutbox(scope)]);
+      const outbox = outboxOf(scope);
+      outbox.write([...unconfirmed, ...outbox.items()]);
     }
   } catch {
     // unreadable: nothing to keep
   }
-  localStorage.removeItem(LEGACY_OUTBOX);
+  forget(localStorage, LEGACY_OUTBOX);
 }

@@ -1,6 +1,8 @@
-// DOM helpers for the console. Text is only ever set through textContent / text nodes.
+// DOM helpers for the widget and the console. Text from the network is only ever set
+// through text nodes and attribute values, never parsed as HTML.
 
-/** el("div", {class: "x", "data-ticket": n}, "text", childNode, ...) */
+/** el("div", {class: "x", "data-ticket": n}, "text", childNode, [more]...): null,
+ * undefined and false attributes and children are left out. */
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
@@ -24,35 +26,33 @@ function append(node, children) {
 
 export const byId = (id) => document.getElementById(id);
 
-/** Only http(s) links are ever made clickable. */
-export function safeUrl(url) {
+/** The link's address when it is http(s), else null. A relative address counts only
+ * when a base is given (the widget lives on other sites' pages: it takes none). */
+export function safeUrl(url, base) {
   if (typeof url !== "string" || !url) return null;
   try {
-    const parsed = new URL(url, location.href);
+    const parsed = new URL(url, base);
     return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.href : null;
   } catch {
     return null;
   }
 }
 
-export function link(url, text) {
-  const href = safeUrl(url);
+/** A link opening in a new tab, or null when the address is not a safe one. */
+export function link(url, text, base) {
+  const href = safeUrl(url, base);
   if (!href) return null;
   return el("a", { href, target: "_blank", rel: "noopener noreferrer" }, text);
 }
 
+/** A value to put inside a quoted attribute selector. */
 export function cssEscape(value) {
-  return window.CSS && window.CSS.escape ? window.CSS.escape(value) : String(value).replace(/["\\]/g, "\\$&");
+  const css = globalThis.CSS;
+  return css && css.escape ? css.escape(value) : String(value).replace(/["\\]/g, "\\$&");
 }
 
-export function newId() {
-  const bytes = new Uint8Array(8);
-  crypto.getRandomValues(bytes);
-  return "c" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
+/** options: [{value, label, disabled?}] */
 export function setOptions(select, options, value) {
-  // options: [{value, label, disabled?}]
   select.replaceChildren(
     ...options.map((o) => el("option", { value: o.value, disabled: o.disabled || false }, o.label)),
   );
