@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from chatbot.settings import Settings
-from chatbot.store.sqlite_backup import DatabaseInfo, check_database, copy_database
+from chatbot.store.sqlite.backup import DatabaseInfo, check_database, copy_database
 
 __all__ = ["BackupError", "BackupReport", "back_up", "restore"]
 

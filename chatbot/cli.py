@@ -323,7 +323,7 @@ def _customers(args: argparse.Namespace) -> int:
 
 def _backup(args: argparse.Namespace) -> int:
     from chatbot.backup import BackupError, back_up, restore
-    from chatbot.store.sqlite_backup import UnusableDatabase
+    from chatbot.store.sqlite.backup import UnusableDatabase
 
     settings = _settings(args)
     try:
