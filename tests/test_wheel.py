@@ -170,6 +170,25 @@ def test_the_installed_package_reads_its_content_from_inside_the_virtualenv(venv
     assert (widget / "dist" / "widget.js").is_file()
 
 
+def test_the_installed_package_loads_every_redis_script(venv: Path) -> None:
+    """The Redis store's Lua scripts are files in the package, read with importlib.resources:
+    the wheel must carry every one."""
+    shipped = subprocess.run(
+        [
+            str(venv / "bin" / "python"),
+            "-c",
+            "from chatbot.store.redis.scripts import SCRIPTS; print(' '.join(sorted(SCRIPTS)))",
+        ],
+        cwd="/",
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    lua = ROOT / "chatbot" / "store" / "redis" / "lua"
+    expected = sorted(p.stem for p in lua.glob("*.lua") if p.name != "prelude.lua")
+    assert len(expected) > 40 and shipped == expected
+
+
 def test_the_widget_and_the_console_are_served(served: str) -> None:
     status, kind, body = get(f"{served}/widget.js")
     assert status == 200 and kind.startswith("application/javascript")

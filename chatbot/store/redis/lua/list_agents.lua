@@ -1,0 +1,2 @@
+-- ARGV: P
+return hashes(P .. 'a:', redis.call('SMEMBERS', P .. 'agents'))
