@@ -18,8 +18,10 @@ from chatbot.diagnostics import DiagnosticsConfig, Ports, load_provider
 from chatbot.engine import EngineContext
 from chatbot.handoff.agents import AgentAuth
 from chatbot.handoff.canned import load_canned_replies
+from chatbot.handoff.fair_use import FairUse
+from chatbot.handoff.live_chat import LiveChat
 from chatbot.handoff.notify import MailSettings, Notifier
-from chatbot.handoff.queue import Presence
+from chatbot.handoff.presence import CustomerPresence, Heartbeat, Presence
 from chatbot.handoff.runner import DiagnoseFn, TurnRunner
 from chatbot.metrics import Metrics
 from chatbot.privacy import RetentionJob, sweep_empty_conversations
@@ -30,11 +32,11 @@ from chatbot.store.backends import store_for
 from chatbot.upload_quota import QuotaSettings, UploadQuota
 from chatbot.web.agent import AgentNamespace
 from chatbot.web.api import api_routes, error_middleware
+from chatbot.web.broadcast import SocketBroadcaster
 from chatbot.web.client_address import TrustedProxies, client_address_middleware
-from chatbot.web.customer import CustomerNamespace, SocketEmitter
+from chatbot.web.customer import CustomerNamespace
 from chatbot.web.diagnosis import DiagnosisRunner
 from chatbot.web.incidents_api import incident_routes
-from chatbot.web.live import LiveChat
 from chatbot.web.pages import check_home_url, page_routes
 from chatbot.web.privacy_api import privacy_routes
 from chatbot.web.pubsub import RedisManager
@@ -161,8 +163,10 @@ def create_app(settings: Settings, *, engine: EngineContext | None = None) -> we
             clock,
         )
         app[keys.CANNED] = load_canned_replies(settings.content_dir / "canned_replies.yml")
+        broadcaster = SocketBroadcaster(sio)
         presence = Presence(store, clock)
         app[keys.PRESENCE] = presence
+        customers = CustomerPresence(store, broadcaster, shared=bool(settings.redis_url))
         mail = None
         if settings.smtp_host:
             mail = MailSettings(
@@ -174,11 +178,6 @@ def create_app(settings: Settings, *, engine: EngineContext | None = None) -> we
                 user=settings.smtp_user,
                 password=settings.smtp_password,
             )
-        live_ref: list[LiveChat] = []
-
-        async def customer_online(conversation_id: str) -> bool:
-            return await live_ref[0].customer_online(conversation_id)
-
         notifier = Notifier(
             store,
             engine_context.phrases,
@@ -188,31 +187,34 @@ def create_app(settings: Settings, *, engine: EngineContext | None = None) -> we
             webhook_urls=settings.webhook_urls,
             webhook_secret=settings.webhook_secret.encode(),
             reply_delay=settings.reply_email_delay,
-            customer_online=customer_online,
+            customer_online=customers.online,
             zone=engine_context.hours.timezone,
         )
         app[keys.NOTIFIER] = notifier
         live = LiveChat(
             store,
-            sio,
+            broadcaster,
             engine_context,
             presence,
+            customers,
             notifier,
             clock,
             max_chats=settings.max_chats_per_agent,
             mail_enabled=mail is not None,
-            shared=bool(settings.redis_url),
         )
-        live_ref.append(live)
         app[keys.LIVE] = live
+        fair_use = FairUse(store, live, clock)
+        app[keys.FAIR_USE] = fair_use
+        heartbeat = Heartbeat(presence, customers, broadcaster)
+        app[keys.HEARTBEAT] = heartbeat
         runner = TurnRunner(
             store,
             engine_context,
-            SocketEmitter(sio),
+            broadcaster,
+            live,
+            fair_use,
             clock=clock,
             ticket_prefix=settings.ticket_prefix,
-            on_ticket=live.ticket_created,
-            priority_for=live.priority_for,
             metrics=app[keys.METRICS],
             diagnose=diagnosis_runner(settings, engine_context, store, clock),
             capacity=settings.turn_capacity,
@@ -222,10 +224,10 @@ def create_app(settings: Settings, *, engine: EngineContext | None = None) -> we
         sio.register_namespace(CustomerNamespace(app, "/"))
         sio.register_namespace(AgentNamespace(app, "/agent"))
         await notifier.start()
-        heartbeat = asyncio.create_task(live.heartbeat())
+        beating = asyncio.create_task(heartbeat.run())
         yield
-        heartbeat.cancel()
-        await asyncio.gather(heartbeat, return_exceptions=True)
+        beating.cancel()
+        await asyncio.gather(beating, return_exceptions=True)
         await runner.drain()
         runner.close()
         await notifier.stop()

@@ -10,15 +10,16 @@ from aiohttp import web
 from chatbot.attachments import AttachmentStore
 from chatbot.engine import EngineContext
 from chatbot.handoff.agents import AgentAuth
+from chatbot.handoff.fair_use import FairUse
+from chatbot.handoff.live_chat import LiveChat
 from chatbot.handoff.notify import Notifier
-from chatbot.handoff.queue import Presence
+from chatbot.handoff.presence import Heartbeat, Presence
 from chatbot.handoff.runner import TurnRunner
 from chatbot.metrics import Metrics
 from chatbot.rate_limit import RateLimiter
 from chatbot.settings import Settings
 from chatbot.store import Store
 from chatbot.upload_quota import UploadQuota
-from chatbot.web.live import LiveChat
 from chatbot.web.tokens import VisitorTokens
 
 __all__ = [
@@ -27,6 +28,8 @@ __all__ = [
     "CLOCK",
     "CONNECTION_LIMITS",
     "ENGINE",
+    "FAIR_USE",
+    "HEARTBEAT",
     "IDENTITY_SECRET",
     "LIVE",
     "MESSAGE_LIMITS",
@@ -57,6 +60,8 @@ AGENT_AUTH = web.AppKey("agent_auth", AgentAuth)
 PRESENCE = web.AppKey("presence", Presence)
 NOTIFIER = web.AppKey("notifier", Notifier)
 LIVE = web.AppKey("live", LiveChat)
+FAIR_USE = web.AppKey("fair_use", FairUse)
+HEARTBEAT = web.AppKey("heartbeat", Heartbeat)
 #: Canned replies for the console: ``[{"id", "title", "text": {lang: text}}]``.
 CANNED: web.AppKey[list[dict[str, object]]] = web.AppKey("canned")
 ATTACHMENTS = web.AppKey("attachments", AttachmentStore)

@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from chatbot.store import ConversationStat, Ticket
+from chatbot.settings import LANGUAGES
+from chatbot.store import ConversationStat, Store, Ticket
 
-__all__ = ["build_report"]
+__all__ = ["build_report", "period_report"]
 
 
 def _median_minutes(values: list[float]) -> float | None:
@@ -68,3 +69,15 @@ def build_report(
         },
         "per_day": [{"day": day, "conversations": n} for day, n in sorted(per_day.items())],
     }
+
+
+async def period_report(store: Store, now: float, days: int) -> dict[str, Any]:
+    """The support lead's report over the last ``days`` days."""
+    until = now + 1
+    since = until - days * 86400
+    report = build_report(
+        await store.conversation_stats(since, until),
+        await store.tickets_between(since, until),
+        LANGUAGES,
+    )
+    return {"days": days, **report}

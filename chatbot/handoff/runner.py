@@ -9,30 +9,35 @@ crash between two steps, another process) stores its replies once.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import secrets
 import time
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from chatbot.engine import ConversationState, EngineContext, Inbound, turn
 from chatbot.engine.actions import AttachToTicket, CreateTicket, Diagnose
 from chatbot.engine.messages import DiagnosisNote
 from chatbot.engine.turn import Turn, search_query
 from chatbot.errors import ChatbotError
-from chatbot.handoff.incidents import IncidentNotice
+from chatbot.handoff.active_incidents import ActiveIncidents
+from chatbot.handoff.broadcast import Broadcaster
+from chatbot.handoff.engine_slots import TURN_CAPACITY, EngineSlots
+from chatbot.handoff.fair_use import FairUse
+from chatbot.handoff.live_chat import LiveChat
+from chatbot.handoff.permissions import LIVE_STATUSES
 from chatbot.handoff.tickets import TicketSummary
 from chatbot.handoff.wire import reply_data
 from chatbot.identity import Identity
 from chatbot.metrics import Metrics
 from chatbot.store import Conversation, NewMessage, NewTicket, Store, StoredMessage, Ticket
 
-__all__ = ["Emitter", "TurnRunner"]
+__all__ = ["DiagnoseFn", "TurnRunner"]
 
 log = logging.getLogger(__name__)
 
@@ -51,57 +56,37 @@ MAX_TURN_SECONDS = 60.0
 #: Rounds of "answer what is pending" per lease (a customer typing fast).
 MAX_ROUNDS = 20
 
-#: Other processes' new incidents reach this one's bot within this many seconds.
-INCIDENT_CACHE_SECONDS = 5.0
-#: Engine slots: turns a process runs or has waiting for the engine's threads at once.
-#: More wait in line (first come, first served) after a short "many customers are
-#: writing" from the bot: at 20-40 ms of engine time per turn on two threads, the last
-#: admitted waits well under a second, and a flood never makes every customer wait
-#: seconds. Waiting for a conversation's lease holds no slot.
-TURN_CAPACITY = 32
-
-
-class Emitter(Protocol):
-    """Where the runner sends what the bot says: the conversation's sockets."""
-
-    async def messages(self, conversation_id: str, messages: list[StoredMessage]) -> None: ...
-
-    async def typing(self, conversation_id: str, on: bool) -> None: ...
-
 
 class TurnRunner:
     def __init__(
         self,
         store: Store,
         engine: EngineContext,
-        emit: Emitter,
+        broadcaster: Broadcaster,
+        live: LiveChat,
+        fair_use: FairUse,
         clock: Callable[[], float] = time.time,
         ticket_prefix: str = "HS",
-        on_ticket: Callable[[Ticket], Awaitable[None]] | None = None,
-        priority_for: Callable[[str, str], Awaitable[str]] | None = None,
         metrics: Metrics | None = None,
         diagnose: DiagnoseFn | None = None,
         capacity: int = TURN_CAPACITY,
     ) -> None:
         self._diagnose = diagnose
         #: Engine slots: turns that run or wait for the engine's threads at once.
-        self._slots = asyncio.Semaphore(max(1, capacity))
-        self._admitted = 0
-        self._waiting = 0
+        self._slots = EngineSlots(capacity, metrics)
         self._metrics = metrics
-        self._priority_for = priority_for
+        self._fair_use = fair_use
         self._prefix = ticket_prefix
-        self._on_ticket = on_ticket
+        self._live = live
         self._store = store
         self._engine = engine
-        self._emit = emit
+        self._broadcaster = broadcaster
         self._clock = clock
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._tasks: set[asyncio.Task[None]] = set()
         self._holder = secrets.token_hex(8)
         self._thinker = ThreadPoolExecutor(max_workers=2, thread_name_prefix="turn")
-        self._incidents_cache: tuple[IncidentNotice, ...] = ()
-        self._incidents_read_at = -INCIDENT_CACHE_SECONDS
+        self._incidents = ActiveIncidents(store)
 
     def schedule(
         self, conversation_id: str, locale: str | None, identity: Identity | None = None
@@ -113,46 +98,21 @@ class TurnRunner:
     @property
     def waiting(self) -> int:
         """Turns waiting for an engine slot."""
-        return self._waiting
+        return self._slots.waiting
 
     def _spawn(self, work: Awaitable[None]) -> None:
         task = asyncio.ensure_future(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    def _gauge(self) -> None:
-        if self._metrics is not None:
-            self._metrics.turns_admitted.set(self._admitted)
-            self._metrics.turns_waiting.set(self._waiting)
-
-    @contextlib.asynccontextmanager
-    async def _slot(self, conversation: Conversation, locale: str | None) -> AsyncIterator[None]:
-        """One of the process's engine slots for a turn: at once, or after the others in
-        line (first come, first served), the customer told that the bot answers in a
-        moment. Only the engine's work holds a slot: waiting for a conversation's lease,
-        storing and sending (a slow store, a reconnecting pub/sub) never block others."""
-        if self._slots.locked():
-            self._waiting += 1
-            self._gauge()
-            if self._metrics is not None:
-                self._metrics.turns_deferred.inc()
-            # The notice goes out beside the wait, never in its way: a slow store or a
-            # reconnecting pub/sub must not keep a slot that came free idle.
-            self._spawn(self._say_busy(conversation, locale))
-            try:
-                await self._slots.acquire()
-            finally:
-                self._waiting -= 1
-        else:
-            await self._slots.acquire()
-        self._admitted += 1
-        self._gauge()
-        try:
-            yield
-        finally:
-            self._admitted -= 1
-            self._slots.release()
-            self._gauge()
+    def _slot(
+        self, conversation: Conversation, locale: str | None
+    ) -> AbstractAsyncContextManager[None]:
+        """One of the process's engine slots for a turn; a turn that waits for one has the
+        customer told that the bot answers in a moment. The notice goes out beside the
+        wait, never in its way: a slow store or a reconnecting pub/sub must not keep a slot
+        that came free idle."""
+        return self._slots.slot(lambda: self._spawn(self._say_busy(conversation, locale)))
 
     async def _say_busy(self, conversation: Conversation, locale: str | None) -> None:
         """The bot's prompt word while the turn waits for a slot: stored (the agent's
@@ -174,7 +134,7 @@ class TurnRunner:
             stored = await self._store.append_messages(conversation_id, [busy])
             fresh = [m for m, was_created in stored if was_created]
             if fresh:
-                await self._emit.messages(conversation_id, fresh)
+                await self._broadcaster.messages(conversation_id, fresh)
         except ChatbotError as exc:
             log.warning("busy notice for %s not sent: %s", conversation_id, exc.message)
 
@@ -262,41 +222,24 @@ class TurnRunner:
         if not pending:
             return False
         tickets = await self._store.tickets_for_visitor(conversation.visitor_id)
-        if any(
-            t.conversation_id == conversation_id and t.status in ("in_progress", "waiting")
-            for t in tickets
-        ):
+        if any(t.conversation_id == conversation_id and t.status in LIVE_STATUSES for t in tickets):
             # An agent is chatting with the customer: the bot keeps quiet until they close.
             state = state.evolve(processed_seq=pending[-1].seq)
             await self._store.append_messages(conversation_id, [], state=state.to_dict())
             return True
-        await self._emit.typing(conversation_id, True)
+        await self._typing(conversation_id, True)
         try:
             await self._answer(conversation, state, pending, locale, identity)
         finally:
-            await self._emit.typing(conversation_id, False)
+            await self._typing(conversation_id, False)
         return True
 
-    async def _incidents(self) -> tuple[IncidentNotice, ...]:
-        """The active incidents, read at most every few seconds (every turn needs them)."""
-        now = time.monotonic()
-        if now - self._incidents_read_at > INCIDENT_CACHE_SECONDS:
-            self._incidents_cache = tuple(
-                IncidentNotice(
-                    id=i.id,
-                    service=i.service,
-                    targets=i.targets,
-                    messages=i.messages,
-                    started_at=datetime.fromtimestamp(i.started_at, UTC),
-                )
-                for i in await self._store.list_incidents(active_only=True)
-            )
-            self._incidents_read_at = now
-        return self._incidents_cache
+    async def _typing(self, conversation_id: str, on: bool) -> None:
+        await self._broadcaster.to_customer(conversation_id, "typing", {"from": "bot", "on": on})
 
     def forget_incidents(self) -> None:
         """An incident was posted or resolved here: read them again on the next turn."""
-        self._incidents_read_at = -INCIDENT_CACHE_SECONDS
+        self._incidents.forget()
 
     async def _answer(
         self,
@@ -322,7 +265,7 @@ class TurnRunner:
                     for t in tickets
                 ),
                 identity=identity,
-                incidents=await self._incidents(),
+                incidents=await self._incidents.current(),
             )
             # Only the engine's work holds a slot; storing and sending never do.
             async with self._slot(conversation, locale):
@@ -385,9 +328,9 @@ class TurnRunner:
         for action in result.actions:
             if isinstance(action, CreateTicket):
                 draft = action.draft
-                priority = draft.priority
-                if self._priority_for is not None:
-                    priority = await self._priority_for(conversation.visitor_id, priority)
+                priority = await self._fair_use.priority_for(
+                    conversation.visitor_id, draft.priority
+                )
                 created.append(
                     await self._store.create_ticket(
                         NewTicket(
@@ -434,13 +377,12 @@ class TurnRunner:
         )
         fresh = [m for m, was_created in stored if was_created]
         if fresh:
-            await self._emit.messages(conversation_id, fresh)
+            await self._broadcaster.messages(conversation_id, fresh)
             if self._metrics is not None:
                 self._metrics.messages.labels(sender="bot").inc(len(fresh))
                 self._metrics.bot_latency.observe(max(0.0, self._clock() - message.at))
                 for ticket in created:
                     self._metrics.tickets_created.labels(priority=ticket.priority).inc()
         for ticket in created:
-            if self._on_ticket is not None:
-                await self._on_ticket(ticket)
+            await self._live.ticket_created(ticket)
         return result.state

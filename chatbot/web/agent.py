@@ -16,6 +16,7 @@ from aiohttp import web
 
 from chatbot import keys
 from chatbot.errors import ChatbotError, Forbidden, NotFound, Unauthorized
+from chatbot.handoff.reports import period_report
 from chatbot.protocol import (
     error_ack,
     ok_ack,
@@ -33,8 +34,8 @@ from chatbot.protocol import (
 from chatbot.records import message_record, note_record, ticket_record
 from chatbot.settings import LANGUAGES
 from chatbot.store import PRIORITIES, Agent
+from chatbot.web.broadcast import AGENTS_ROOM, conversation_room
 from chatbot.web.customer import acked
-from chatbot.web.live import AGENTS_ROOM, conversation_room
 
 __all__ = ["EDITABLE_STATUSES", "AgentNamespace", "agent_record", "article_card"]
 
@@ -290,7 +291,7 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         days = data.get("days", 30) if isinstance(data, dict) else 30
         if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 366:
             raise ChatbotError("'days' must be 1-366", code="invalid_payload")
-        return ok_ack(**await self.app[keys.LIVE].report(days))
+        return ok_ack(**await period_report(self.app[keys.STORE], self.app[keys.CLOCK](), days))
 
     async def trigger_event(self, event: str, *args: Any) -> Any:
         if event in ("connect", "disconnect"):

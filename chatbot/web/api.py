@@ -19,6 +19,8 @@ from aiohttp import web
 
 from chatbot import keys
 from chatbot.errors import ChatbotError, Forbidden, InvalidPayload, RateLimited, Unauthorized
+from chatbot.handoff.permissions import check_close, check_update
+from chatbot.handoff.reports import period_report
 from chatbot.protocol import CLIENT_ID, TicketChange, parse_ticket_change
 from chatbot.records import iso_time, message_record, note_record, ticket_record
 from chatbot.store import PRIORITIES, STATUSES, Agent
@@ -181,8 +183,8 @@ async def patch_ticket(request: web.Request) -> web.Response:
     change = _change(number, rest) if rest else None
     ticket = await live.ticket(number)
     if change is not None:
-        live.check_update(ticket, change)
-    live.check_close(agent, ticket)
+        check_update(ticket, change)
+    check_close(agent, ticket)
     if change is not None:
         await live.update(agent, change)
     ticket = await live.close(agent, ticket.number, resolution)
@@ -245,7 +247,8 @@ async def reports(request: web.Request) -> web.Response:
         days = min(max(int(request.query.get("days", "30")), 1), 366)
     except ValueError:
         raise InvalidPayload("'days' must be a number") from None
-    return web.json_response(await request.app[keys.LIVE].report(days))
+    app = request.app
+    return web.json_response(await period_report(app[keys.STORE], app[keys.CLOCK](), days))
 
 
 @routes.get("/api/openapi.json")

@@ -34,15 +34,14 @@ from chatbot.protocol import (
     parse_upload,
 )
 from chatbot.rate_limit import RateLimiter
-from chatbot.records import message_record
 from chatbot.redaction import redact
 from chatbot.settings import LANGUAGES
-from chatbot.store import NewMessage, StoredMessage
+from chatbot.store import NewMessage
 from chatbot.store.ephemeral import MemoryEphemeral
-from chatbot.web.live import conversation_room
+from chatbot.web.broadcast import conversation_room
 from chatbot.web.sockets import peer_address
 
-__all__ = ["CustomerNamespace", "SocketEmitter"]
+__all__ = ["CustomerNamespace", "acked"]
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +56,7 @@ def _count_failure(app: web.Application, exc: ChatbotError) -> None:
     the live chat to resync clients once it is over."""
     app[keys.METRICS].error(exc.code)
     if isinstance(exc, StoreUnavailable):
-        app[keys.LIVE].store_failed()
+        app[keys.HEARTBEAT].store_failed()
 
 
 def acked(handler: Handler) -> Handler:
@@ -147,7 +146,7 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         )
         await self.enter_room(sid, conversation_room(conversation.id))
         live = app[keys.LIVE]
-        await live.customer_connected(conversation.id)
+        await live.customers.connected(conversation.id)
         ticket = await live.customer_ticket(conversation.id, visitor_id)
         await self.emit(
             "session",
@@ -177,7 +176,7 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         """Refuse a flood; nothing is stored, so the client may resend the same id later."""
         wait = await self.app[keys.MESSAGE_LIMITS].take(session["visitor_id"])
         if wait:
-            await self.app[keys.LIVE].flooded(session["visitor_id"], session["conversation_id"])
+            await self.app[keys.FAIR_USE].flooded(session["visitor_id"])
             raise RateLimited("you are sending messages very fast; please wait a moment", wait)
 
     @acked
@@ -319,21 +318,3 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                 log.debug("unknown event %r", event)
             return error_ack(ChatbotError(f"unknown event '{event}'", code="unknown_event"))
         return await super().trigger_event(event, *args)
-
-
-class SocketEmitter:
-    """Sends the bot's messages and typing state to every socket of a conversation."""
-
-    def __init__(self, sio: socketio.AsyncServer) -> None:
-        self.sio = sio
-
-    async def messages(self, conversation_id: str, messages: list[StoredMessage]) -> None:
-        room = conversation_room(conversation_id)
-        for message in messages:
-            await self.sio.emit("message", wire_message(message), room=room, namespace="/")
-            # Consoles that have the conversation open follow the bot's part too.
-            await self.sio.emit("message", message_record(message), room=room, namespace="/agent")
-
-    async def typing(self, conversation_id: str, on: bool) -> None:
-        room = conversation_room(conversation_id)
-        await self.sio.emit("typing", {"from": "bot", "on": on}, room=room, namespace="/")

@@ -16,7 +16,7 @@ from chatbot.records import incident_record, iso_time
 from chatbot.settings import LANGUAGES
 from chatbot.store import Agent, NewIncident
 from chatbot.web.api import json_body, request_agent
-from chatbot.web.live import AGENTS_ROOM
+from chatbot.web.broadcast import AGENTS_ROOM
 
 __all__ = ["incident_routes"]
 

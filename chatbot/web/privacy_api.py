@@ -16,7 +16,7 @@ from chatbot.errors import Forbidden, InvalidPayload, NotFound
 from chatbot.privacy import erase_visitor, export_visitor
 from chatbot.store import Agent
 from chatbot.web.api import request_agent
-from chatbot.web.live import conversation_room
+from chatbot.web.broadcast import conversation_room
 from chatbot.web.pubsub import RedisManager
 
 __all__ = ["privacy_routes"]
