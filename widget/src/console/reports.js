@@ -1,5 +1,6 @@
-// The admin report: totals and per language, and conversations per day.
-import { el } from "../shared/dom.js";
+// Reports for admins: a view in place of the conversation with totals and per language,
+// and conversations per day, over the last 7, 30 or 90 days.
+import { byId, el } from "../shared/dom.js";
 import { number, percent } from "../shared/format.js";
 import { languageName } from "./labels.js";
 
@@ -80,4 +81,50 @@ export function renderReport(report) {
   }
   wrap.append(chart);
   return wrap;
+}
+
+/** call: an emit with an ack (connection.js) */
+export function createReports({ call }) {
+  const ui = {};
+  for (const id of ["reports-button", "reports-view", "reports-days", "reports-close", "reports-body", "conversation", "details"]) ui[id] = byId(id);
+  let open = false;
+
+  /** Only admins see the Reports button. */
+  function allow(allowed) {
+    ui["reports-button"].hidden = !allowed;
+  }
+
+  async function show() {
+    open = true;
+    ui.conversation.hidden = true;
+    ui.details.hidden = true;
+    ui["reports-view"].hidden = false;
+    ui["reports-button"].classList.add("active");
+    await load();
+  }
+
+  async function load() {
+    ui["reports-body"].replaceChildren(el("p", { class: "muted" }, "Loading…"));
+    const days = Number(ui["reports-days"].value) || 30;
+    const ack = await call("reports", { days });
+    if (!open) return;
+    if (!ack) {
+      ui["reports-body"].replaceChildren(el("p", { class: "muted" }, "The report could not be loaded."));
+      return;
+    }
+    ui["reports-body"].replaceChildren(renderReport(ack));
+  }
+
+  function close() {
+    open = false;
+    ui["reports-view"].hidden = true;
+    ui.conversation.hidden = false;
+    ui.details.hidden = false;
+    ui["reports-button"].classList.remove("active");
+  }
+
+  ui["reports-button"].addEventListener("click", () => (open ? close() : show()));
+  ui["reports-close"].addEventListener("click", close);
+  ui["reports-days"].addEventListener("change", load);
+  return { allow, close };
 }

@@ -1,120 +1,188 @@
-// Transcript entries: messages (customer, bot, agent, system) and internal notes.
-import { attachmentNode } from "./attachments.js";
-import { el, link } from "../shared/dom.js";
+// The open conversation's transcript: messages and notes placed in time order, the
+// agent's own entries while they are being sent, and the customer's typing line.
+import { byId } from "../shared/dom.js";
 import { clockTime } from "../shared/format.js";
+import { messageKey, messageNode, noteKey, noteNode } from "./entries.js";
 
-const SYSTEM_EVENTS = {
-  queue_position: () => "Customer is waiting in the queue",
-  queue_offline: () => "Nobody was online: customer told when to expect an answer",
-  queue_offline_email: () => "Nobody was online: customer told the answer comes by e-mail",
-  agent_joined: (m) => `${agentName(m) || "An agent"} joined the chat`,
-  agent_transferred: (m) => `Chat transferred to ${agentName(m) || "another agent"}`,
-  agent_released: () => "Chat released back to the queue",
-  chat_closed: () => "Chat closed; customer asked for a rating",
-  rating_thanks: () => "Customer rated the chat",
-};
+const TYPING_LOST = 10000;
 
-function agentName(message) {
-  return message && message.agent && typeof message.agent.name === "string" ? message.agent.name : "";
-}
+/**
+ * session: who is logged in (their entries say "you")
+ * names(): {customerName} of the open conversation
+ */
+export function createTranscript({ session, names }) {
+  const box = byId("transcript");
+  const typingLine = byId("customer-typing");
+  let number = null; // the ticket shown
+  let bySeq = new Map(); // seq -> node
+  let notes = new Map(); // note id -> node
+  let pending = new Map(); // client id -> node
+  let typingTimer = null;
 
-/** Sort key: server time in ms, then seq, so notes and messages interleave by time. */
-export function messageKey(message) {
-  const at = Date.parse(message.at);
-  const base = Number.isFinite(at) ? at : Date.now();
-  return base + ((Number(message.seq) || 0) % 1000) / 1000;
-}
+  const context = () => ({ ...names(), meId: session.me && session.me.id });
 
-export function noteKey(note) {
-  const at = Date.parse(note.at);
-  return Number.isFinite(at) ? at : Date.now();
-}
-
-function cards(articles) {
-  return (Array.isArray(articles) ? articles : []).map((article) => {
-    const card = el("div", { class: "card" });
-    card.append(el("div", { class: "card-title" }, String(article.title || article.id || "Article")));
-    if (article.summary) card.append(el("div", { class: "card-summary" }, String(article.summary)));
-    const anchor = link(article.url, "Open article ↗", location.href);
-    if (anchor) card.append(anchor);
-    return card;
-  });
-}
-
-function meta(author, at, extra) {
-  return el(
-    "div",
-    { class: "msg-meta" },
-    el("span", { class: "msg-author" }, author),
-    extra || null,
-    el("time", { class: "msg-time", datetime: at || null }, at ? clockTime(at) : ""),
-  );
-}
-
-/** A message from the transcript. ctx: {customerName, meId}. */
-export function messageNode(message, ctx = {}) {
-  const from = ["customer", "bot", "agent", "system"].includes(message.from) ? message.from : "system";
-  const node = el("div", { class: `msg ${from}` });
-  if (message.seq) node.setAttribute("data-seq", String(message.seq));
-  if (message.id) node.setAttribute("data-id", String(message.id));
-  const text = typeof message.text === "string" ? message.text : "";
-
-  if (from === "system") {
-    const summary = SYSTEM_EVENTS[message.event] ? SYSTEM_EVENTS[message.event](message) : "";
-    const line = el("div", { class: "system-line" });
-    line.append(el("span", { class: "system-summary" }, summary || text));
-    if (message.at) line.append(el("time", { class: "msg-time", datetime: message.at }, clockTime(message.at)));
-    node.append(line);
-    if (summary && text) node.append(el("div", { class: "system-original" }, text));
-    return node;
+  /** An empty transcript for the ticket (null: none shown). */
+  function start(ticketNumber) {
+    number = ticketNumber;
+    bySeq = new Map();
+    notes = new Map();
+    pending = new Map();
+    box.replaceChildren();
+    typingLine.hidden = true;
   }
 
-  let author;
-  if (from === "customer") author = ctx.customerName || "Customer";
-  else if (from === "bot") author = "Bot";
-  else {
-    const name = agentName(message) || "Agent";
-    author = message.agent && ctx.meId && message.agent.id === ctx.meId ? `${name} (you)` : name;
+  function isNearBottom() {
+    return box.scrollHeight - box.scrollTop - box.clientHeight < 120;
   }
-  const badge = message.redacted ? el("span", { class: "tag tag-warn", title: "Sensitive data was removed" }, "redacted") : null;
-  node.append(meta(author, message.at, badge));
 
-  const bubble = el("div", { class: "bubble" });
-  const file = message.attachment;
-  if (file && typeof file === "object") {
-    // The message's text is only the file's name: the attachment view says it all.
-    bubble.classList.add("file-only");
-    bubble.append(attachmentNode(file));
-    node.append(bubble);
-    return node;
+  function scrollToBottom(force) {
+    if (force || isNearBottom()) box.scrollTop = box.scrollHeight;
   }
-  const articles = Array.isArray(message.articles) ? message.articles : [];
-  // With article cards the bubble keeps the intro; the cards carry title and summary.
-  const shown = articles.length && from === "bot" ? text.split("\n\n")[0] : text;
-  if (shown.trim()) bubble.append(el("div", { class: "msg-text" }, shown));
-  else if (articles.length) bubble.classList.add("card-only");
-  bubble.append(...cards(articles));
-  if (!bubble.childNodes.length) bubble.append(el("div", { class: "msg-text muted" }, "(empty)"));
-  node.append(bubble);
 
-  if (message.ask && Array.isArray(message.ask.options) && message.ask.options.length) {
-    const ask = el("div", { class: "ask" }, el("span", { class: "ask-label" }, "Options:"));
-    for (const option of message.ask.options) {
-      ask.append(el("span", { class: "chip" }, String(option.label || option.value || "")));
+  /** Inserts the node where its key belongs (entries arrive almost always in order). */
+  function place(node, key) {
+    node.dataset.sort = String(key);
+    let ref = box.lastElementChild;
+    while (ref && Number(ref.dataset.sort) > key) ref = ref.previousElementSibling;
+    if (ref) ref.after(node);
+    else box.prepend(node);
+  }
+
+  function lastKnownKey() {
+    let ref = box.lastElementChild;
+    while (ref && !Number.isFinite(Number(ref.dataset.sort))) ref = ref.previousElementSibling;
+    return ref ? Number(ref.dataset.sort) : Date.now();
+  }
+
+  function addMessage(message) {
+    if (number === null || !message || typeof message !== "object") return;
+    const stick = isNearBottom();
+    const seq = Number(message.seq) || 0;
+    const existing = seq ? bySeq.get(seq) : null;
+    if (existing && !existing.dataset.provisional) return; // already on screen
+    const node = messageNode(message, context());
+    if (existing) {
+      existing.remove();
+    } else if (message.from === "agent" && typeof message.id === "string" && message.id.startsWith("@")) {
+      const mine = pending.get(message.id.slice(1));
+      if (mine) {
+        mine.remove();
+        pending.delete(message.id.slice(1));
+      }
     }
-    node.append(ask);
-  } else if (message.ask && message.ask.field && from === "bot") {
-    node.append(el("div", { class: "ask" }, el("span", { class: "ask-label" }, `Asks for: ${String(message.ask.field).replace(/_/g, " ")}`)));
+    if (seq) bySeq.set(seq, node);
+    place(node, messageKey(message));
+    if (message.from === "customer") typingLine.hidden = true;
+    const me = session.me;
+    scrollToBottom(stick || (message.from === "agent" && message.agent && me && message.agent.id === me.id));
   }
-  return node;
-}
 
-export function noteNode(note, ctx = {}) {
-  const node = el("div", { class: "msg note" });
-  if (note.id) node.setAttribute("data-id", String(note.id));
-  const agent = note.agent && typeof note.agent.name === "string" ? note.agent.name : "Agent";
-  const mine = note.agent && ctx.meId && note.agent.id === ctx.meId;
-  node.append(meta(`Internal note · ${mine ? `${agent} (you)` : agent}`, note.at));
-  node.append(el("div", { class: "bubble" }, el("div", { class: "msg-text" }, String(note.text || ""))));
-  return node;
+  function addNote(note) {
+    if (number === null || !note || typeof note.id !== "string") return;
+    if (notes.has(note.id)) return;
+    const stick = isNearBottom();
+    const mine = pending.get(note.id);
+    if (mine) {
+      mine.remove();
+      pending.delete(note.id);
+    }
+    const node = noteNode(note, context());
+    notes.set(note.id, node);
+    place(node, noteKey(note));
+    scrollToBottom(stick);
+  }
+
+  /** An outbox item of this ticket, drawn as "Sending…" until the server has it. */
+  function showPending(item) {
+    if (number !== item.ticket || pending.has(item.id)) return;
+    if (item.kind === "note" && notes.has(item.id)) return;
+    const me = session.me || {};
+    const node =
+      item.kind === "note"
+        ? noteNode({ id: item.id, text: item.text, agent: { id: me.id, name: me.name } }, context())
+        : messageNode(
+            {
+              from: "agent",
+              id: "@" + item.id,
+              text: item.text,
+              agent: { id: me.id, name: me.name },
+              articles: item.article ? [item.article] : undefined,
+            },
+            context(),
+          );
+    node.classList.add("pending");
+    node.setAttribute("data-client-id", item.id);
+    const time = node.querySelector(".msg-time");
+    if (time) time.textContent = "Sending…";
+    pending.set(item.id, node);
+    place(node, Infinity);
+    scrollToBottom(true);
+  }
+
+  /** The server stored an outbox item of this ticket. */
+  function delivered(item, ack) {
+    if (number !== item.ticket) return;
+    if (item.kind === "note") {
+      if (ack.note) addNote(ack.note);
+      return;
+    }
+    const seq = Number(ack.seq) || 0;
+    const node = pending.get(item.id);
+    pending.delete(item.id);
+    if (!node) return;
+    if (seq && bySeq.has(seq)) {
+      node.remove(); // the live event came first
+      return;
+    }
+    // Confirmed; the live `message` event (with the server's time) replaces it when it comes.
+    node.classList.remove("pending");
+    node.removeAttribute("data-client-id");
+    const time = node.querySelector(".msg-time");
+    if (time) time.textContent = clockTime(new Date().toISOString());
+    if (seq) {
+      node.setAttribute("data-seq", String(seq));
+      node.dataset.provisional = "1";
+      bySeq.set(seq, node);
+    }
+    node.remove();
+    place(node, lastKnownKey() + 0.0001);
+  }
+
+  /** The server refused an outbox item of this ticket for good. */
+  function failed(item, message) {
+    if (number !== item.ticket) return;
+    const node = pending.get(item.id);
+    pending.delete(item.id);
+    if (!node) return;
+    node.classList.remove("pending");
+    node.classList.add("failed");
+    const time = node.querySelector(".msg-time");
+    if (time) time.textContent = `Not sent: ${message}`;
+  }
+
+  function setCustomerTyping(on) {
+    if (typingLine.hidden === !on) return;
+    const stick = isNearBottom();
+    typingLine.hidden = !on;
+    scrollToBottom(stick); // the transcript got shorter or taller
+  }
+
+  /** The customer's typing event; a lost "off" must not leave the line on forever. */
+  function customerTyping(on) {
+    setCustomerTyping(on);
+    clearTimeout(typingTimer);
+    if (on) typingTimer = setTimeout(() => setCustomerTyping(false), TYPING_LOST);
+  }
+
+  return {
+    start,
+    addMessage,
+    addNote,
+    showPending,
+    delivered,
+    failed,
+    customerTyping,
+    hideTyping: () => (typingLine.hidden = true),
+    scrollToBottom,
+  };
 }
