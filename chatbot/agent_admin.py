@@ -10,7 +10,7 @@ from typing import Literal
 from chatbot.handoff.agents import AgentAuth
 from chatbot.settings import Settings
 from chatbot.store import Agent
-from chatbot.store.backends import store_for
+from chatbot.store.backends import opened_store
 
 __all__ = ["DEMO_AGENT_EMAIL", "add_agent", "ensure_demo_agent", "list_agents", "set_password"]
 
@@ -21,39 +21,25 @@ DEMO_AGENT_NAME = "Ana"
 async def add_agent(
     settings: Settings, email: str, name: str, password: str, role: Literal["agent", "admin"]
 ) -> Agent:
-    store = store_for(settings)
-    await store.open()
-    try:
+    async with opened_store(settings) as store:
         return await AgentAuth(store, time.time).add(email, name, password, role)
-    finally:
-        await store.close()
 
 
 async def set_password(settings: Settings, email: str, password: str) -> Agent:
-    store = store_for(settings)
-    await store.open()
-    try:
+    async with opened_store(settings) as store:
         return await AgentAuth(store, time.time).set_password(email, password)
-    finally:
-        await store.close()
 
 
 async def list_agents(settings: Settings) -> list[Agent]:
-    store = store_for(settings)
-    await store.open()
-    try:
+    async with opened_store(settings) as store:
         return await store.list_agents()
-    finally:
-        await store.close()
 
 
 async def ensure_demo_agent(settings: Settings) -> tuple[str, str]:
     """The demo's support lead (an admin): created once, with a random password kept
     beside the database (readable by its owner only) so every start can print it."""
     secret_file = settings.data_dir / "demo-agent-password"
-    store = store_for(settings)
-    await store.open()
-    try:
+    async with opened_store(settings) as store:
         auth = AgentAuth(store, time.time)
         password = secret_file.read_text().strip() if secret_file.is_file() else ""
         exists = await store.agent_credentials(DEMO_AGENT_EMAIL) is not None
@@ -69,5 +55,3 @@ async def ensure_demo_agent(settings: Settings) -> tuple[str, str]:
         with os.fdopen(fd, "w") as out:
             out.write(password + "\n")
         return DEMO_AGENT_EMAIL, password
-    finally:
-        await store.close()

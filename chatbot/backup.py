@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from chatbot.settings import Settings
+from chatbot.store.backends import describe
 from chatbot.store.sqlite.backup import DatabaseInfo, check_database, copy_database
 
 __all__ = ["BackupError", "BackupReport", "back_up", "restore"]
@@ -57,10 +58,12 @@ def back_up(settings: Settings, dest: Path) -> BackupReport:
     dest.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(dest, 0o700)
     database = None
-    if not settings.redis_url:
-        if not settings.database_path.is_file():
-            raise BackupError(f"no database at {settings.database_path} (see --data-dir)")
-        database = copy_database(settings.database_path, dest / DATABASE)
+    store = describe(settings)
+    if store.database is not None:
+        missing = store.missing()
+        if missing:
+            raise BackupError(missing)
+        database = copy_database(store.database, dest / DATABASE)
     files, size = _copy_files(settings.data_dir / ATTACHMENTS, dest / ATTACHMENTS)
     if (settings.data_dir / SECRET).is_file():
         _copy_private(settings.data_dir / SECRET, dest / SECRET)

@@ -200,11 +200,13 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _tickets(args: argparse.Namespace) -> int:
+    from chatbot.store.backends import describe
     from chatbot.ticket_reports import list_tickets, show_ticket
 
     settings = _settings(args)
-    if not settings.redis_url and not settings.database_path.is_file():
-        sys.stderr.write(f"no database at {settings.database_path} (see --data-dir)\n")
+    missing = describe(settings).missing()
+    if missing:
+        sys.stderr.write(f"{missing}\n")
         return 2
     if args.tickets_command == "list":
         rows = asyncio.run(list_tickets(settings, args.status, args.limit))
@@ -272,11 +274,12 @@ def _customers(args: argparse.Namespace) -> int:
     from chatbot.attachments import AttachmentStore
     from chatbot.errors import ChatbotError
     from chatbot.privacy import erase_visitor, export_visitor
-    from chatbot.store.backends import store_for
+    from chatbot.store.backends import describe, opened_store
 
     settings = _settings(args)
-    if not settings.redis_url and not settings.database_path.is_file():
-        sys.stderr.write(f"no database at {settings.database_path} (see --data-dir)\n")
+    missing = describe(settings).missing()
+    if missing:
+        sys.stderr.write(f"{missing}\n")
         return 2
     exporting = args.customers_command == "export"
     if not exporting and not args.yes:
@@ -284,17 +287,13 @@ def _customers(args: argparse.Namespace) -> int:
         return 2
 
     async def run() -> dict[str, Any]:
-        store = store_for(settings)
-        await store.open()
         files = AttachmentStore(
             settings.attachments_path, int(settings.attachment_max_mb * 1024 * 1024)
         )
-        try:
+        async with opened_store(settings) as store:
             if exporting:
                 return await export_visitor(store, files, args.visitor_id)
             return await erase_visitor(store, files, args.visitor_id)
-        finally:
-            await store.close()
 
     try:
         result = asyncio.run(run())

@@ -6,24 +6,18 @@ from typing import Any
 
 from chatbot.records import iso_time, ticket_record
 from chatbot.settings import Settings
-from chatbot.store.backends import store_for
+from chatbot.store.backends import opened_store
 
 __all__ = ["list_tickets", "show_ticket"]
 
 
 async def list_tickets(settings: Settings, status: str | None, limit: int) -> list[dict[str, Any]]:
-    store = store_for(settings)
-    await store.open()
-    try:
+    async with opened_store(settings) as store:
         return [ticket_record(t) for t in await store.list_tickets(status, limit)]
-    finally:
-        await store.close()
 
 
 async def show_ticket(settings: Settings, number: str) -> dict[str, Any] | None:
-    store = store_for(settings)
-    await store.open()
-    try:
+    async with opened_store(settings) as store:
         ticket = await store.get_ticket(number.upper())
         if ticket is None:
             return None
@@ -33,5 +27,3 @@ async def show_ticket(settings: Settings, number: str) -> dict[str, Any] | None:
             {"seq": m.seq, "from": m.sender, "text": m.text, "at": iso_time(m.at)} for m in messages
         ]
         return record
-    finally:
-        await store.close()

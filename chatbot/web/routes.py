@@ -9,6 +9,7 @@ from aiohttp import web
 from chatbot import __version__, keys
 from chatbot.errors import ChatbotError
 from chatbot.metrics import CONTENT_TYPE_LATEST
+from chatbot.store.backends import describe
 
 __all__ = ["routes"]
 
@@ -32,7 +33,7 @@ async def healthz(request: web.Request) -> web.Response:
     body = {
         "status": "ok" if healthy else "unavailable",
         "version": __version__,
-        "backend": "redis" if settings.redis_url else "sqlite",
+        "backend": describe(settings).backend,
         "checks": checks,
         "kb_articles": len(app[keys.ENGINE].index.kb),
     }
