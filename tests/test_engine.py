@@ -126,3 +126,33 @@ def test_a_yes_button_pressed_again_later_is_ignored(engine: EngineContext) -> N
     assert second.replies[0].text == engine.phrases.say("en", "solved_yes")
     third = turn(second.state, Inbound(text="Yes", value="yes", at=NOW), engine)
     assert third.replies == [] and third.state.awaiting is None
+
+
+def test_a_vague_opener_gets_the_services_to_pick_not_a_refusal(engine: EngineContext) -> None:
+    # Not in the greeting examples: a customer who has not said what it is about yet.
+    for lang, text in [
+        ("en", "hey there, I have something I wanted to ask you, not sure who handles it"),
+        ("fi", "hei, minulla olisi pieni kysymys yhteen juttuun"),
+        ("ru", "добрый вечер, хотел уточнить один момент"),
+    ]:
+        result = turn(ConversationState(), Inbound(text=text, locale=lang, at=NOW), engine)
+        ask = result.replies[-1].ask
+        assert ask is not None and ask.field == "service", (text, result.replies)
+        assert "email" in [o.value for o in ask.options]
+
+
+def test_an_off_topic_refusal_is_never_a_dead_end(engine: EngineContext) -> None:
+    state = ConversationState()
+    offered = []
+    for text in [
+        "can you give me a good recipe for a lasagne with spinach",
+        "and what about a chocolate cake, something easy for kids",
+        "and a nice soup for a cold evening, with lentils maybe",
+    ]:
+        result = turn(state, Inbound(text=text, at=NOW), engine)
+        state = result.state
+        assert result.answered_article is None
+        ask = result.replies[-1].ask
+        offered.append(ask is not None and ask.field == "service")
+    # The services are offered with the first two refusals, then no more.
+    assert offered == [True, True, False]

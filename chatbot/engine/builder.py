@@ -12,12 +12,12 @@ from chatbot.engine.actions import Action, CreateTicket
 from chatbot.engine.context import EngineContext
 from chatbot.engine.messages import ArticleRef, Ask, AskKind, Inbound, Option, Reply
 from chatbot.engine.state import ConversationState
-from chatbot.handoff.incidents import affecting
-from chatbot.handoff.tickets import TicketDraft
 from chatbot.intents.classifier import Prediction
 from chatbot.intents.entities import without_entities
 from chatbot.kb_search import SearchResult
 from chatbot.text_normalise import words
+from chatbot.tickets.drafts import TicketDraft
+from chatbot.tickets.incidents import affecting
 
 __all__ = ["ACTIONABLE", "TurnBuilder"]
 
@@ -87,6 +87,15 @@ class TurnBuilder:
         self.say(key, ask=self.ask("service", "choice", options))
         self.state = self.state.evolve(awaiting="service", query="")
 
+    def refuse(self) -> None:
+        """Not ours, said kindly, and never a dead end: "why is my bill higher?" may be
+        ours after all, so the services are offered (twice at most: a customer chatting
+        about football is not asked forever)."""
+        self.say("out_of_scope")
+        if self.state.misses < 2:
+            self.offer_services("out_of_scope_pick")
+        self.state = self.state.evolve(misses=self.state.misses + 1)
+
     def article_card(self, article_id: str, snippet: str | None = None) -> bool:
         """Show one article in the conversation language (or English, saying so)."""
         ctx = self.ctx
@@ -141,20 +150,31 @@ class TurnBuilder:
         confident = top is not None and result.confidence >= needed
         if confident and top is not None and self.answer_article(top.article_id, query):
             return
-        if unsure_service and prediction.intent in ACTIONABLE:
+        # The off-topic model over the sentence embedding has the last word where it runs:
+        # "how do I transfer money to my savings?" is a question, but not one for us.
+        unrelated = result.confidence < ctx.related_threshold and (
+            prediction.intent not in ACTIONABLE or (result.scope_known and result.in_scope < 0.5)
+        )
+        # Which service, asked while the customer has not been refused twice: a customer
+        # chatting about recipes is not asked it a third time.
+        if (
+            unsure_service
+            and prediction.intent in ACTIONABLE
+            and not unrelated
+            and self.state.misses < 2
+        ):
             choices = [name for name, _ in prediction.service_ranking[:3]]
             labels = [Option(name, ctx.phrases.service_label(self.lang, name)) for name in choices]
             self.say("clarify_service", ask=self.ask("service", "choice", tuple(labels)))
             self.state = self.state.evolve(awaiting="service", query=query)
             return
         misses = self.state.misses + 1
-        if result.confidence < ctx.related_threshold and prediction.intent not in ACTIONABLE:
+        if unrelated:
             if len(words(query)) <= VAGUE_MAX_WORDS:
                 # "I have a question": which service, as buttons, rather than a refusal.
                 self.offer_services("rephrase")
                 return
-            self.say("out_of_scope")
-            self.state = self.state.evolve(misses=misses)
+            self.refuse()
             return
         self.say("no_article")
         self.say("offer_ticket", ask=self.yes_no("open_ticket"))

@@ -20,7 +20,6 @@ from chatbot.engine.form_flow import MAX_ASKS, handle_form, handoff_now, start_f
 from chatbot.engine.language import choose_language
 from chatbot.engine.messages import Inbound, Reply
 from chatbot.engine.state import ConversationState
-from chatbot.handoff.tickets import TicketSummary
 from chatbot.intents.answers import Reading, Sense
 from chatbot.intents.classifier import Prediction
 from chatbot.intents.entities import without_entities
@@ -28,12 +27,13 @@ from chatbot.intents.software import without_technical_words
 from chatbot.kb_search import SearchResult
 from chatbot.redaction import REDACTED
 from chatbot.text_normalise import words
+from chatbot.tickets.drafts import TicketSummary
 
 __all__ = ["Action", "Turn", "Understanding", "search_query", "turn"]
 
 SMALL_TALK = ("greeting", "thanks", "goodbye", "about_bot", "how_are_you")
 ACTIONABLE = ("question", "problem")
-_SMALL_TALK_MAX_WORDS = 8
+_SMALL_TALK_MAX_WORDS = 10
 #: A request for a person that names a service this surely is about that service.
 _TOPIC_SERVICE = 0.35
 #: ...or, in a longer message, a service clearly ahead of the others.
@@ -441,12 +441,7 @@ def _new_request(t: TurnBuilder, m: _Message) -> tuple[str, ...]:
             if len(words(query)) <= VAGUE_MAX_WORDS:
                 t.offer_services("rephrase")
                 return ()
-            t.say("out_of_scope")
-            # Never a dead end: "why is my bill higher?" may be ours after all (offered
-            # twice at most: a customer chatting about football is not asked forever).
-            if t.state.misses < 2:
-                t.offer_services("out_of_scope_pick")
-            t.state = t.state.evolve(misses=t.state.misses + 1)
+            t.refuse()
             return ()
     # The message was classified above; a greeting stripped off makes it another text.
     found = ctx.understander.requests(query, prediction if query == inbound.text else None)
