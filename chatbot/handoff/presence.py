@@ -15,7 +15,7 @@ from typing import Literal
 
 from chatbot.errors import ChatbotError
 from chatbot.handoff.broadcast import Broadcaster
-from chatbot.store import Agent, Store
+from chatbot.store import Agent, SharedState
 
 __all__ = ["HEARTBEAT_SECONDS", "AgentStatus", "CustomerPresence", "Heartbeat", "Presence"]
 
@@ -35,7 +35,7 @@ class Presence:
     ``ttl`` seconds.
     """
 
-    def __init__(self, store: Store, clock: Callable[[], float], ttl: float = 30.0) -> None:
+    def __init__(self, store: SharedState, clock: Callable[[], float], ttl: float = 30.0) -> None:
         self._store = store
         self._clock = clock
         self.ttl = ttl
@@ -101,7 +101,7 @@ class Presence:
 class CustomerPresence:
     """Whether a conversation's customer has the chat open, on any process."""
 
-    def __init__(self, store: Store, broadcaster: Broadcaster, *, shared: bool) -> None:
+    def __init__(self, store: SharedState, broadcaster: Broadcaster, *, shared: bool) -> None:
         self._store = store
         self._broadcaster = broadcaster
         #: Other processes serve sockets too (Redis): who is online must be shared.
@@ -119,10 +119,11 @@ class CustomerPresence:
             await self._store.bump_counter(f"online:{conversation_id}", 3 * HEARTBEAT_SECONDS)
 
     async def refresh(self) -> None:
-        """Keep this process's customers online in the shared view."""
+        """Keep this process's customers online in the shared view: one store call for
+        all of them, however many there are."""
         if self.shared:
-            for conversation_id in self._broadcaster.conversations_here():
-                await self.connected(conversation_id)
+            names = [f"online:{c}" for c in self._broadcaster.conversations_here()]
+            await self._store.bump_counters(names, 3 * HEARTBEAT_SECONDS)
 
 
 class Heartbeat:
