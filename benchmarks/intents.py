@@ -30,10 +30,11 @@ from chatbot.content import (  # noqa: E402
     service_examples,
     small_talk_examples,
 )
-from chatbot.engine import EngineContext, Phrasebook  # noqa: E402
+from chatbot.engine import EngineContext  # noqa: E402
 from chatbot.intents.classifier import IntentClassifier, TrainingSet, load_training  # noqa: E402
 from chatbot.intents.language import LanguageIdentifier  # noqa: E402
 from chatbot.kb_search import load_kb  # noqa: E402
+from chatbot.phrases import Phrasebook  # noqa: E402
 from chatbot.settings import CONTENT_DIR, LANGUAGES, Settings  # noqa: E402
 from chatbot.text_normalise import words  # noqa: E402
 

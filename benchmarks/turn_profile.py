@@ -46,7 +46,7 @@ RULES: tuple[tuple[str, str], ...] = (
     (r"chatbot/kb_search/lexical\.py|bm25s/|Stemmer", "search: lexical"),
     (r"chatbot/kb_search/scope\.py", "search: scope"),
     (r"chatbot/kb_search/", "search: ranking, other"),
-    (r"chatbot/engine/phrases\.py", "phrases"),
+    (r"chatbot/phrases\.py", "phrases"),
     (r"chatbot/text_normalise\.py|chatbot/redaction\.py", "text normalising, redaction"),
     (r"chatbot/engine/", "engine flow, other"),
     (r"chatbot/store/|sqlite3/|redis/", "storage"),

@@ -11,7 +11,6 @@ from collections.abc import AsyncIterator, Callable
 
 from aiohttp import web
 
-from chatbot import keys
 from chatbot.attachments import AttachmentStore
 from chatbot.content import build_engine_context
 from chatbot.diagnostics import DiagnosticsConfig, Ports, load_provider
@@ -30,6 +29,7 @@ from chatbot.settings import Settings
 from chatbot.store import Store
 from chatbot.store.backends import store_for
 from chatbot.upload_quota import QuotaSettings, UploadQuota
+from chatbot.web import keys
 from chatbot.web.agent import AgentNamespace
 from chatbot.web.api import api_routes, error_middleware
 from chatbot.web.broadcast import SocketBroadcaster

@@ -5,11 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
-from chatbot.engine import EngineContext, Phrasebook
-from chatbot.handoff.account_actions import AccountActions
-from chatbot.handoff.forms import TicketForms
-from chatbot.handoff.support_hours import SupportHours
-from chatbot.handoff.tickets import TitleMaker
+from chatbot.engine import EngineContext
 from chatbot.intents.classifier import SERVICES, TrainingSet, load_training
 from chatbot.intents.language import LanguageIdentifier, sentences
 from chatbot.intents.understanding import Understander
@@ -17,7 +13,12 @@ from chatbot.kb_search import Calibration, KBIndex, KnowledgeBase, load_kb
 from chatbot.kb_search.passages import passages_of
 from chatbot.kb_search.scope import ScopeModel
 from chatbot.kb_search.semantic import load_embedder
+from chatbot.phrases import Phrasebook
 from chatbot.settings import LANGUAGES, Settings
+from chatbot.tickets.account_actions import AccountActions
+from chatbot.tickets.drafts import TitleMaker
+from chatbot.tickets.forms import TicketForms
+from chatbot.tickets.support_hours import SupportHours
 
 __all__ = [
     "build_engine_context",

@@ -8,7 +8,7 @@ import pytest
 import socketio
 from aiohttp.test_utils import TestServer
 
-from chatbot import keys
+from chatbot.web import keys
 from tests.fixtures import ChatClient, ServerFactory, server_url
 
 QUESTIONS = [

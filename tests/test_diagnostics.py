@@ -34,8 +34,8 @@ from chatbot.diagnostics import (
 )
 from chatbot.diagnostics.certificate import name_matches
 from chatbot.diagnostics.guard import refusal
-from chatbot.engine.phrases import Phrasebook
 from chatbot.errors import ConfigError
+from chatbot.phrases import Phrasebook
 from tests.netservers import (
     CertificateAuthority,
     DnsServer,

@@ -14,9 +14,8 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
-from chatbot import keys
 from chatbot.store import NewMessage
-from chatbot.web import sockets
+from chatbot.web import keys, sockets
 from tests.fixtures import ChatClient, ServerFactory, server_url
 from tests.test_attachments import png
 

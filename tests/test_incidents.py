@@ -9,7 +9,7 @@ from typing import Any
 import aiohttp
 from aiohttp.test_utils import TestServer
 
-from chatbot.handoff.incidents import IncidentNotice, affecting, target_matches
+from chatbot.tickets.incidents import IncidentNotice, affecting, target_matches
 from tests.fixtures import ChatClient, add_agent, login, server_url
 
 MAIL_PROBLEMS = [

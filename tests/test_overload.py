@@ -12,10 +12,10 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
-from chatbot import keys
 from chatbot.engine import ConversationState, Inbound
 from chatbot.engine.turn import Turn
 from chatbot.handoff.runner import TurnRunner
+from chatbot.web import keys
 from tests.fixtures import ChatClient, ServerFactory, server_url
 
 TIMEOUT = 10.0

@@ -25,10 +25,10 @@ import pytest
 import socketio
 from aiohttp.test_utils import TestServer
 
-from chatbot import keys
 from chatbot.app import create_app
 from chatbot.engine import EngineContext
 from chatbot.settings import Settings
+from chatbot.web import keys
 from chatbot.web.client_address import ClientAccessLogger
 from tests.fixtures import TIMEOUT, ChatClient, ServerFactory, free_port, server_url
 

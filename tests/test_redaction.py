@@ -15,9 +15,9 @@ from aiohttp.test_utils import TestServer
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chatbot import keys
 from chatbot.engine import EngineContext
 from chatbot.redaction import REDACTED, redact
+from chatbot.web import keys
 from tests.fixtures import ChatClient, server_url
 
 # (message, the secrets that must go, the words support needs that must stay)

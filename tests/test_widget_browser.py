@@ -7,7 +7,7 @@ from typing import Any
 
 from aiohttp.test_utils import TestServer
 
-from chatbot import keys
+from chatbot.web import keys
 from tests.browser import browser, screenshot_path
 from tests.fixtures import ServerFactory, server_url
 

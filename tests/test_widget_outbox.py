@@ -17,8 +17,8 @@ from typing import Any
 
 from aiohttp.test_utils import TestServer
 
-from chatbot import keys
 from chatbot.privacy import RetentionJob
+from chatbot.web import keys
 from tests.browser import browser, screenshot_path
 from tests.fixtures import ServerFactory, server_url
 from tests.test_widget_browser import ask, bot_count, bot_replied

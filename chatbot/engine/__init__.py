@@ -2,7 +2,6 @@
 
 from chatbot.engine.context import EngineContext
 from chatbot.engine.messages import ArticleRef, Ask, Inbound, Option, Reply
-from chatbot.engine.phrases import Phrasebook
 from chatbot.engine.state import ConversationState
 from chatbot.engine.turn import Turn, Understanding, turn
 
@@ -13,7 +12,6 @@ __all__ = [
     "EngineContext",
     "Inbound",
     "Option",
-    "Phrasebook",
     "Reply",
     "Turn",
     "Understanding",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chatbot.handoff.tickets import TicketDraft
+from chatbot.tickets.drafts import TicketDraft
 
 __all__ = ["Action", "AttachToTicket", "CreateTicket", "Diagnose"]
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chatbot.engine.phrases import Phrasebook
-from chatbot.handoff.account_actions import AccountActions
-from chatbot.handoff.forms import TicketForms
-from chatbot.handoff.support_hours import SupportHours
-from chatbot.handoff.tickets import TitleMaker
 from chatbot.intents.language import LanguageIdentifier
 from chatbot.intents.understanding import Understander
 from chatbot.kb_search import KBIndex
+from chatbot.phrases import Phrasebook
+from chatbot.tickets.account_actions import AccountActions
+from chatbot.tickets.drafts import TitleMaker
+from chatbot.tickets.forms import TicketForms
+from chatbot.tickets.support_hours import SupportHours
 
 __all__ = ["EngineContext"]
 

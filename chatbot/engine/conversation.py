@@ -21,8 +21,8 @@ from chatbot.engine.context import EngineContext
 from chatbot.engine.messages import Ask, DiagnosisNote, Inbound, Reply
 from chatbot.engine.state import ConversationState
 from chatbot.engine.turn import Turn, turn
-from chatbot.handoff.tickets import TicketDraft, TicketSummary
 from chatbot.identity import Identity
+from chatbot.tickets.drafts import TicketDraft, TicketSummary
 
 __all__ = ["Conversation", "NumberedTicket"]
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from chatbot.handoff.incidents import IncidentNotice
-from chatbot.handoff.tickets import TicketSummary
 from chatbot.identity import Identity
+from chatbot.tickets.drafts import TicketSummary
+from chatbot.tickets.incidents import IncidentNotice
 
 __all__ = [
     "ArticleRef",

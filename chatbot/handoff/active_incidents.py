@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
-from chatbot.handoff.incidents import IncidentNotice
 from chatbot.store import Store
+from chatbot.tickets.incidents import IncidentNotice
 
 __all__ = ["INCIDENT_CACHE_SECONDS", "ActiveIncidents"]
 

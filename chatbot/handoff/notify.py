@@ -24,7 +24,7 @@ from typing import Any
 
 import aiohttp
 
-from chatbot.engine.phrases import Phrasebook
+from chatbot.phrases import Phrasebook
 from chatbot.records import iso_time, message_record, ticket_record
 from chatbot.store import Store, StoredMessage, Ticket
 

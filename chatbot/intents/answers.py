@@ -30,9 +30,9 @@ import numpy as np
 import yaml
 from sklearn.linear_model import LogisticRegression
 
-from chatbot.handoff.forms import Field
 from chatbot.intents.classifier import TextFeatures
 from chatbot.text_normalise import contains_phrase, fold, words
+from chatbot.tickets.forms import Field
 
 __all__ = ["ACTS", "Act", "AnswerReader", "Reading", "Sense"]
 

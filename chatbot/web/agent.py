@@ -14,7 +14,6 @@ from typing import Any
 import socketio
 from aiohttp import web
 
-from chatbot import keys
 from chatbot.errors import ChatbotError, Forbidden, NotFound, Unauthorized
 from chatbot.handoff.reports import period_report
 from chatbot.protocol import (
@@ -34,6 +33,7 @@ from chatbot.protocol import (
 from chatbot.records import message_record, note_record, ticket_record
 from chatbot.settings import LANGUAGES
 from chatbot.store import PRIORITIES, Agent
+from chatbot.web import keys
 from chatbot.web.broadcast import AGENTS_ROOM, conversation_room
 from chatbot.web.customer import acked
 

@@ -17,13 +17,13 @@ from typing import Any
 
 from aiohttp import web
 
-from chatbot import keys
 from chatbot.errors import ChatbotError, Forbidden, InvalidPayload, RateLimited, Unauthorized
 from chatbot.handoff.permissions import check_close, check_update
 from chatbot.handoff.reports import period_report
 from chatbot.protocol import CLIENT_ID, TicketChange, parse_ticket_change
 from chatbot.records import iso_time, message_record, note_record, ticket_record
 from chatbot.store import PRIORITIES, STATUSES, Agent
+from chatbot.web import keys
 from chatbot.web.agent import EDITABLE_STATUSES, agent_record
 from chatbot.web.openapi import OPENAPI
 

@@ -16,7 +16,6 @@ from typing import Any, TypeVar
 import socketio
 from aiohttp import web
 
-from chatbot import keys
 from chatbot.engine import ConversationState
 from chatbot.engine.welcome import welcome
 from chatbot.errors import ChatbotError, InvalidToken, RateLimited, StoreUnavailable
@@ -38,6 +37,7 @@ from chatbot.redaction import redact
 from chatbot.settings import LANGUAGES
 from chatbot.store import NewMessage
 from chatbot.store.ephemeral import MemoryEphemeral
+from chatbot.web import keys
 from chatbot.web.broadcast import conversation_room
 from chatbot.web.sockets import peer_address
 

@@ -1,7 +1,7 @@
 """Incidents over REST: admins announce and resolve outages; anyone reads the status.
 
 While an incident is active, the bot tells affected customers about it first and files
-their reports as tickets linked to it (see ``chatbot.handoff.incidents``); resolving it
+their reports as tickets linked to it (see ``chatbot.tickets.incidents``); resolving it
 closes those tickets and tells each customer, in their language.
 """
 
@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from chatbot import keys
 from chatbot.errors import Forbidden, NotFound
 from chatbot.protocol import parse_incident, parse_incident_messages
 from chatbot.records import incident_record, iso_time
 from chatbot.settings import LANGUAGES
 from chatbot.store import Agent, NewIncident
+from chatbot.web import keys
 from chatbot.web.api import json_body, request_agent
 from chatbot.web.broadcast import AGENTS_ROOM
 

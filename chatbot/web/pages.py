@@ -16,9 +16,9 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from chatbot import keys
 from chatbot.bundled import WIDGET_DIR
 from chatbot.errors import ConfigError
+from chatbot.web import keys
 from chatbot.web.security import CONSOLE_CSP, page_csp
 
 __all__ = ["WIDGET_DIR", "check_home_url", "page_routes"]

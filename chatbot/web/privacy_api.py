@@ -11,10 +11,10 @@ import logging
 
 from aiohttp import web
 
-from chatbot import keys
 from chatbot.errors import Forbidden, InvalidPayload, NotFound
 from chatbot.privacy import erase_visitor, export_visitor
 from chatbot.store import Agent
+from chatbot.web import keys
 from chatbot.web.api import request_agent
 from chatbot.web.broadcast import conversation_room
 from chatbot.web.pubsub import RedisManager
