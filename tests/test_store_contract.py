@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
@@ -846,6 +847,27 @@ async def test_deleting_a_visitor_leaves_nothing_of_them_and_others_untouched(
     assert ben_ticket is not None and len(await store.notes_for(ben_ticket)) == 1
     assert [t.number for t in await store.queue()] == [ben_ticket]
     assert await store.delete_visitor("nobody") == []
+
+
+async def test_deleting_a_visitor_forgets_the_mail_and_webhooks_about_their_tickets(
+    store: Store,
+) -> None:
+    _, ana_ticket = await conversation_with_ticket(store, "ana", at=10.0, status="open")
+    _, ben_ticket = await conversation_with_ticket(store, "ben", at=10.0, status="open")
+    for number in (ana_ticket, ben_ticket):
+        mail = {"to": f"{number}@example.com", "subject": "s", "body": "b", "ticket": number}
+        await store.enqueue("email", mail, 10.0, key=f"created:{number}")
+        await store.enqueue("reply_digest", {"ticket": number}, 10.0, key=f"reply:{number}")
+        for data in ({"ticket": {"number": number}}, {"ticket": number, "message": {}}):
+            await store.enqueue("webhook", {"url": "u", "body": {"data": data}}, 10.0)
+    await store.enqueue("webhook", {"url": "u", "body": {"data": {"incident": "I-1"}}}, 10.0)
+    await store.delete_visitor("ana")
+    left = await store.due_work(100.0, 100)
+    mentions = [json.dumps(item.payload) for item in left]
+    assert len(left) == 5 and not [m for m in mentions if str(ana_ticket) in m]
+    # A new confirmation for the same key is not held back by the forgotten one.
+    assert ana_ticket is not None
+    assert await store.enqueue("email", {"ticket": ana_ticket}, 10.0, key=f"created:{ana_ticket}")
 
 
 # Shared short-lived state.

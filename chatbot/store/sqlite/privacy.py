@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
 
@@ -73,10 +74,9 @@ class SQLitePrivacy(SQLiteBase):
                     )
                 ]
                 # A ticket is the visitor's even when filed on another conversation.
-                db.executemany(
-                    "DELETE FROM tickets WHERE number = ?",
-                    [(r["number"],) for r in read.visitor_tickets(db, visitor_id)],
-                )
+                numbers = [str(r["number"]) for r in read.visitor_tickets(db, visitor_id)]
+                _forget_work(db, numbers)
+                db.executemany("DELETE FROM tickets WHERE number = ?", [(n,) for n in numbers])
                 _delete_conversations(db, ids)
             return ids
 
@@ -90,6 +90,13 @@ def _delete_conversations(db: sqlite3.Connection, ids: Sequence[str]) -> None:
     are deleted first all the same, so nothing depends on how the cascade was declared.
     """
     rows = [(conversation_id,) for conversation_id in ids]
+    numbers: list[str] = []
+    for row in rows:
+        numbers += [
+            str(r[0])
+            for r in db.execute("SELECT number FROM tickets WHERE conversation_id = ?", row)
+        ]
+    _forget_work(db, numbers)
     db.executemany(
         "DELETE FROM notes WHERE ticket IN (SELECT number FROM tickets WHERE conversation_id = ?)",
         rows,
@@ -97,3 +104,18 @@ def _delete_conversations(db: sqlite3.Connection, ids: Sequence[str]) -> None:
     db.executemany("DELETE FROM messages WHERE conversation_id = ?", rows)
     db.executemany("DELETE FROM tickets WHERE conversation_id = ?", rows)
     db.executemany("DELETE FROM conversations WHERE id = ?", rows)
+
+
+def _forget_work(db: sqlite3.Connection, numbers: Sequence[str]) -> None:
+    """Delete the outbox work about these tickets, sent or not: a mail keeps the customer's
+    address and words, a webhook the ticket with its fields (a contact address among them)."""
+    if not numbers:
+        return
+    db.execute(
+        "DELETE FROM outbox WHERE coalesce("
+        " json_extract(payload, '$.ticket'),"
+        " json_extract(payload, '$.body.data.ticket.number'),"
+        " json_extract(payload, '$.body.data.ticket')"
+        ") IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(numbers)),),
+    )

@@ -63,9 +63,38 @@ local function change(n, sets, dels)
   return redis.call('HGETALL', tkey(n))
 end
 
+-- The ticket a piece of outbox work is about (a mail, a reply digest, a webhook), if any.
+local function work_ticket(payload)
+  local ok, data = pcall(cjson.decode, payload)
+  if not ok or type(data) ~= 'table' then return nil end
+  if type(data.ticket) == 'string' then return data.ticket end
+  local d = type(data.body) == 'table' and data.body.data or nil
+  if type(d) ~= 'table' then return nil end
+  if type(d.ticket) == 'string' then return d.ticket end
+  if type(d.ticket) == 'table' and type(d.ticket.number) == 'string' then return d.ticket.number end
+  return nil
+end
+
+-- A deleted ticket's outbox work goes with it, sent or not: a mail keeps the customer's
+-- address and words, a webhook the ticket with its fields.
+local function forget_work(n)
+  local index = tkey(n) .. ':work'
+  for _, id in ipairs(redis.call('SMEMBERS', index)) do
+    local okey = P .. 'o:' .. id
+    local key = redis.call('HGET', okey, 'key')
+    if key and redis.call('HGET', P .. 'outbox:keys', key) == id then
+      redis.call('HDEL', P .. 'outbox:keys', key)
+    end
+    redis.call('ZREM', P .. 'outbox:due', string.format('%012d', tonumber(id)))
+    redis.call('DEL', okey)
+  end
+  redis.call('DEL', index)
+end
+
 local function delete_ticket(n)
   local t = ticket_index_state(n)
   if not t then return end
+  forget_work(n)
   unindex(n, t)
   redis.call('ZREM', P .. 'tickets', n)
   redis.call('ZREM', P .. 'v:' .. t.visitor_id .. ':tickets', n)
@@ -109,6 +138,8 @@ local function enqueue(key, kind, payload, due_at)
     redis.call('HSET', keys, key, id)
   end
   redis.call('HSET', P .. 'o:' .. id, unpack(fields))
+  local about = work_ticket(payload)
+  if about then redis.call('SADD', tkey(about) .. ':work', id) end
   -- Zero-padded members keep items due at the same time in id order.
   redis.call('ZADD', P .. 'outbox:due', due_at, string.format('%012d', tonumber(id)))
   return 1
