@@ -6,10 +6,11 @@ from collections.abc import Mapping
 
 from aiohttp import web
 
-from chatbot import __version__, keys
+from chatbot import __version__
 from chatbot.errors import ChatbotError
 from chatbot.metrics import CONTENT_TYPE_LATEST
 from chatbot.store.backends import describe
+from chatbot.web import keys
 
 __all__ = ["routes"]
 
