@@ -11,15 +11,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Protocol
 
 from chatbot.attachments import AttachmentStore
 from chatbot.errors import ChatbotError
 from chatbot.records import iso_time, message_record, ticket_record
-from chatbot.store import Store, StoredMessage
+from chatbot.store import Conversations, Privacy, Reports, StoredMessage
 
 __all__ = [
     "NOT_EXPORTED",
+    "PrivacyStore",
     "RetentionJob",
     "erase_visitor",
     "export_visitor",
@@ -35,6 +36,11 @@ NOT_EXPORTED = {
 }
 #: Messages read per call while collecting attachment ids.
 _PAGE = 1000
+
+
+class PrivacyStore(Privacy, Conversations, Reports, Protocol):
+    """What export, erasure and retention need of the store: the visitor's data, their
+    conversations' messages (for attachment ids) and which conversations hold messages."""
 
 
 def _attachment_ids(messages: Iterable[StoredMessage]) -> list[str]:
@@ -61,7 +67,7 @@ async def _discard(attachments: AttachmentStore, file_ids: Iterable[str]) -> int
 
 
 async def export_visitor(
-    store: Store, attachments: AttachmentStore, visitor_id: str
+    store: PrivacyStore, attachments: AttachmentStore, visitor_id: str
 ) -> dict[str, Any]:
     """Everything stored about one customer, as JSON-able data (times in ISO 8601, UTC)."""
     data = await store.visitor_data(visitor_id)
@@ -106,7 +112,7 @@ async def export_visitor(
 
 
 async def erase_visitor(
-    store: Store, attachments: AttachmentStore, visitor_id: str
+    store: PrivacyStore, attachments: AttachmentStore, visitor_id: str
 ) -> dict[str, Any]:
     """Delete one customer's conversations, messages, tickets, notes and attachment files."""
     data = await store.visitor_data(visitor_id)
@@ -128,7 +134,7 @@ class RetentionJob:
 
     def __init__(
         self,
-        store: Store,
+        store: PrivacyStore,
         attachments: AttachmentStore,
         retention_days: float,
         clock: Callable[[], float],
@@ -201,7 +207,7 @@ EMPTY_CONVERSATION_SECONDS = 86400.0
 
 
 async def sweep_empty_conversations(
-    store: Store, clock: Callable[[], float], interval: float = 3600.0
+    store: PrivacyStore, clock: Callable[[], float], interval: float = 3600.0
 ) -> None:
     """Every page view opens a conversation; those without a single message are deleted a
     day later (they hold no files), whatever the retention setting. Runs until cancelled."""

@@ -7,16 +7,16 @@ import hashlib
 import re
 import secrets
 from collections.abc import Callable
-from typing import Literal
+from typing import Literal, Protocol
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from chatbot.errors import ChatbotError, InvalidPayload, RateLimited, Unauthorized
 from chatbot.rate_limit import LoginThrottle
-from chatbot.store import Agent, NewAgent, Store
+from chatbot.store import Agent, Agents, NewAgent, SharedState
 
-__all__ = ["MIN_PASSWORD", "AgentAuth", "Login", "normalise_email"]
+__all__ = ["MIN_PASSWORD", "AgentAuth", "AgentStore", "Login", "normalise_email"]
 
 MIN_PASSWORD = 10
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s.]{2,63}$")
@@ -44,12 +44,17 @@ class Login:
         self.expires_at = expires_at
 
 
+class AgentStore(Agents, SharedState, Protocol):
+    """What agent accounts need of the store: the accounts and sessions, and the shared
+    counters the login throttle keeps."""
+
+
 class AgentAuth:
     """Creates agents, logs them in and out, and checks session tokens."""
 
     def __init__(
         self,
-        store: Store,
+        store: AgentStore,
         clock: Callable[[], float],
         session_seconds: float = 12 * 3600,
         throttle: LoginThrottle | None = None,

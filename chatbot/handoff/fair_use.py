@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Protocol
 
 from chatbot.handoff.live_chat import LiveChat
-from chatbot.store import Store
+from chatbot.store import SharedState, Tickets
 
-__all__ = ["FLOODS_BEFORE_LOW_PRIORITY", "FLOOD_MEMORY", "FairUse"]
+__all__ = ["FLOODS_BEFORE_LOW_PRIORITY", "FLOOD_MEMORY", "FairUse", "FairUseStore"]
 
 log = logging.getLogger(__name__)
 
@@ -18,10 +19,14 @@ FLOODS_BEFORE_LOW_PRIORITY = 3
 FLOOD_MEMORY = 24 * 3600.0
 
 
+class FairUseStore(SharedState, Tickets, Protocol):
+    """What fair use needs of the store: the shared flood counters and the tickets."""
+
+
 class FairUse:
     """Counts a visitor's refused floods, shared by every server process."""
 
-    def __init__(self, store: Store, live: LiveChat, clock: Callable[[], float]) -> None:
+    def __init__(self, store: FairUseStore, live: LiveChat, clock: Callable[[], float]) -> None:
         self._store = store
         self._live = live
         self._clock = clock

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chatbot.settings import LANGUAGES
-from chatbot.store import ConversationStat, Store, Ticket
+from chatbot.store import ConversationStat, Reports, Ticket
 
 __all__ = ["build_report", "period_report"]
 
@@ -71,7 +71,7 @@ def build_report(
     }
 
 
-async def period_report(store: Store, now: float, days: int) -> dict[str, Any]:
+async def period_report(store: Reports, now: float, days: int) -> dict[str, Any]:
     """The support lead's report over the last ``days`` days."""
     until = now + 1
     since = until - days * 86400
