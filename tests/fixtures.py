@@ -156,6 +156,15 @@ class ChatClient:
         await asyncio.wait_for(self._turn_done.get(), TIMEOUT)
         return [m for m in self.received[before:] if m["from"] == "bot"]
 
+    async def ask_for_person(self, text: str) -> list[dict[str, Any]]:
+        """Say ``text`` (a request for a person) and, when the bot asks an anonymous
+        visitor where to reach them before the ticket, press Skip: the replies."""
+        replies = await self.say(text)
+        ask = replies[-1].get("ask") if replies else None
+        if ask and ask.get("field") == "contact_email":
+            replies += await self.say("Skip", value="skip", ask_id=ask.get("id"))
+        return replies
+
     async def wait_for_messages(self, count: int) -> list[dict[str, Any]]:
         async with self._new_message:
             await asyncio.wait_for(
@@ -230,7 +239,7 @@ async def add_agent(
     server: TestServer, email: str, name: str, role: str = "agent"
 ) -> tuple[str, str]:
     """A new agent account on the running server: (email, password)."""
-    from chatbot import keys
+    from chatbot.web import keys
 
     password = f"pw-{name}-{next(_ids)}-long-enough"
     await server.app[keys.AGENT_AUTH].add(email, name, password, role)  # type: ignore[arg-type]
@@ -278,7 +287,7 @@ async def make_server(tmp_path: Path, engine: EngineContext) -> AsyncIterator[Se
         data_dir: Path | None = None, clock: Callable[[], float] | None = None, **overrides: Any
     ) -> TestServer:
         """``clock``: the server's time (tests move it on instead of sleeping)."""
-        from chatbot import keys
+        from chatbot.web import keys
 
         # The bot's domain checks would reach out to the internet: only the tests of the
         # diagnosis turn them on, against local servers.

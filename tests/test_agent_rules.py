@@ -25,10 +25,10 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
-from chatbot import keys
 from chatbot.errors import ChatbotError
 from chatbot.rate_limit import LoginThrottle
 from chatbot.store.ephemeral import MemoryEphemeral
+from chatbot.web import keys
 from tests.fixtures import (
     AgentClient,
     ChatClient,
@@ -104,7 +104,9 @@ async def console(server: TestServer, token: str) -> AgentClient:
 async def desk(chat_server: TestServer) -> AsyncIterator[Desk]:
     customer = ChatClient(server_url(chat_server))
     await customer.connect(locale="en")
-    await customer.say("I want to talk to a person about kafebar.no, error 503 since this morning")
+    await customer.ask_for_person(
+        "I want to talk to a person about kafebar.no, error 503 since this morning"
+    )
     ana_token = await login(
         chat_server, *await add_agent(chat_server, "ana@support.example", "Ana")
     )

@@ -8,7 +8,7 @@ import zlib
 import aiohttp
 from aiohttp.test_utils import TestServer
 
-from chatbot import keys
+from chatbot.web import keys
 from tests.fixtures import AgentClient, ChatClient, ServerFactory, add_agent, login, server_url
 
 
@@ -31,7 +31,7 @@ async def test_a_screenshot_reaches_the_agent_and_is_served_safely(chat_server: 
     url = server_url(chat_server)
     customer = ChatClient(url)
     await customer.connect(locale="en")
-    await customer.say("I want to talk to a person about kafebar.no")
+    await customer.ask_for_person("I want to talk to a person about kafebar.no")
     number = customer.tickets[0]["number"]
     token = await login(chat_server, *await add_agent(chat_server, "ana@support.example", "Ana"))
     agent = AgentClient(url)

@@ -109,11 +109,13 @@ async def customer(server: TestServer, **auth: Any) -> Customer:
 async def world(make_server: ServerFactory) -> AsyncIterator[World]:
     server = await make_server(identity_secret=SECRET)
     a = await customer(server, user_token=portal_token("u-ana"))
-    await a.say("I want to talk to a person about kafebar.no, error 503 since this morning")
+    await a.ask_for_person(
+        "I want to talk to a person about kafebar.no, error 503 since this morning"
+    )
     upload = await a.call("attach", {"id": "a-shot", "name": "secret.png", "data": PNG})
     assert upload["ok"], upload
     b = await customer(server, user_token=portal_token("u-ben"))
-    await b.say("I want to talk to a person about benbakery.example")
+    await b.ask_for_person("I want to talk to a person about benbakery.example")
     anon = await customer(server)
     agent = await login(server, *await add_agent(server, "agent@support.example", "Ivan"))
     admin = await login(

@@ -8,8 +8,8 @@ from typing import Any
 
 from aiohttp.test_utils import TestServer
 
-from chatbot import keys
 from chatbot.store.base import NewMessage
+from chatbot.web import keys
 from tests.browser import browser, screenshot_path
 from tests.fixtures import ChatClient, add_agent, server_url
 from tests.test_attachments import png
@@ -56,7 +56,7 @@ async def test_an_agent_sees_the_customers_screenshot_and_log_in_the_console(
     base = server_url(chat_server)
     customer = ChatClient(base)
     session = await customer.connect(locale="en")
-    await customer.say("I want to talk to a person about kafebar.no")
+    await customer.ask_for_person("I want to talk to a person about kafebar.no")
     number = customer.tickets[0]["number"]
     screenshot = png(160, 96)
     ack = await customer.call(

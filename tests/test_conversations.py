@@ -332,6 +332,8 @@ def test_i_want_a_human_asks_once_what_it_is_about(engine: EngineContext) -> Non
     assert not chat.tickets
     assert chat.last_ask is not None and chat.last_ask.field == "human_topic"
     chat.say("my invoice was charged twice this month")
+    assert chat.last_ask is not None and chat.last_ask.field == "contact_email"
+    chat.say("no thanks")
     [ticket] = chat.tickets
     assert ticket.draft.title != "Support request"
     assert "twice" in ticket.draft.title or ticket.draft.service == "billing"
@@ -341,6 +343,8 @@ def test_a_human_after_a_question_hands_off_with_it(engine: EngineContext) -> No
     chat = Conversation(engine, NOW, locale="en")
     chat.say("my website shows a 500 error since this morning")
     chat.say("can I talk to a real person please")
+    assert chat.last_ask is not None and chat.last_ask.field == "contact_email"
+    chat.say("I'd rather not")
     [ticket] = chat.tickets
     assert ticket.draft.service == "website"
 

@@ -93,7 +93,10 @@ async def test_a_fault_on_our_side_goes_into_the_ticket(
         assert f"expired on {expired.not_after.strftime('%d %b %Y')}" in found
         assert any(r.get("ask") and r["ask"]["field"] != "diag_explained" for r in replies)
 
-        await customer.say("I want to talk to a real person")
+        replies = await customer.say("I want to talk to a real person")
+        # An anonymous visitor is asked once where to reach them; "no thanks" is an answer.
+        assert replies[-1]["ask"]["field"] == "contact_email"
+        await customer.say("no thanks")
         [ticket] = customer.tickets
         token = await login(server, *await add_agent(server, "ana@support.example", "Ana"))
         async with aiohttp.ClientSession() as http:

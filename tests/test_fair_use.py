@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import socketio
 
-from chatbot import keys
+from chatbot.web import keys
 from tests.fixtures import ChatClient, ServerFactory, server_url
 
 
@@ -46,11 +46,11 @@ async def test_a_visitor_who_keeps_flooding_goes_to_the_back_of_the_queue(
     server = await make_server(message_burst=3, messages_per_second=0.001)
     flooder = ChatClient(server_url(server))
     await flooder.connect()
-    await flooder.say("I want to talk to a real person about cvjecarna.hr")
+    await flooder.ask_for_person("I want to talk to a real person about cvjecarna.hr")
     [ticket] = flooder.tickets
     polite = ChatClient(server_url(server))
     await polite.connect()
-    await polite.say("I want to talk to a real person about kafebar.no")  # asked later
+    await polite.ask_for_person("I want to talk to a real person about kafebar.no")  # asked later
     assert ticket["priority"] == "normal"
     refused = [await flooder.send(f"HELLO??? {i}", id=f"s{i}") for i in range(5)]
     assert [a["ok"] for a in refused].count(False) >= 3

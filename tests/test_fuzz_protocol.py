@@ -145,7 +145,7 @@ async def agent_token(chat_server: TestServer) -> str:
     """An admin's session, and one open ticket for the events to act on."""
     customer = ChatClient(server_url(chat_server))
     await customer.connect()
-    await customer.say("I want to talk to a real person about kafebar.no")
+    await customer.ask_for_person("I want to talk to a real person about kafebar.no")
     await customer.disconnect()
     return await login(chat_server, *await add_agent(chat_server, "fuzz@x.example", "F", "admin"))
 

@@ -18,7 +18,7 @@ async def open_ticket(
 ) -> tuple[ChatClient, str]:
     client = ChatClient(url)
     await client.connect(locale="en")
-    await client.say(text)
+    await client.ask_for_person(text)
     [ticket] = client.tickets
     return client, str(ticket["number"])
 

@@ -18,7 +18,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from aiosmtpd.controller import Controller
 
-from chatbot import keys
+from chatbot.web import keys
 from tests.fixtures import (
     AgentClient,
     ChatClient,
@@ -176,7 +176,7 @@ async def test_webhooks_are_signed_and_a_dead_receiver_does_not_hold_up_the_chat
     server = await make_server(webhook_urls=(dead, hook_url), webhook_secret="whsec-test")
     customer = ChatClient(server_url(server))
     await customer.connect(locale="en")
-    await customer.say("I want to talk to a person about kafebar.no")
+    await customer.ask_for_person("I want to talk to a person about kafebar.no")
     [ticket] = customer.tickets
     headers, body = await hook.wait_for("ticket.created")
     timestamp, signature = (
@@ -219,7 +219,7 @@ async def test_a_webhook_receiver_that_hangs_does_not_delay_the_bot(
         server = await make_server(webhook_urls=(url,))
         customer = ChatClient(server_url(server))
         await customer.connect(locale="en")
-        await customer.say("I want to talk to a person about kafebar.no")
+        await customer.ask_for_person("I want to talk to a person about kafebar.no")
         for _ in range(3):
             replies = await customer.say("how do I point my domain to your name servers?")
             assert replies and replies[0]["from"] == "bot"

@@ -16,9 +16,9 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
-from chatbot import keys
 from chatbot.privacy import RetentionJob
 from chatbot.store.sqlite import SQLiteStore
+from chatbot.web import keys
 from chatbot.web.pages import demo_user_token
 from tests.fixtures import (
     AgentClient,
@@ -45,7 +45,7 @@ async def http() -> AsyncIterator[aiohttp.ClientSession]:
 async def customer_with_ticket(server: TestServer, text: str, **auth: Any) -> ChatClient:
     customer = ChatClient(server_url(server))
     await customer.connect(locale="en", **auth)
-    await customer.say(text)
+    await customer.ask_for_person(text)
     assert customer.tickets, "the bot should have opened a ticket"
     return customer
 

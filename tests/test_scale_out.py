@@ -65,7 +65,7 @@ async def test_a_customer_on_one_process_chats_with_an_agent_on_another(
     ana = await agent_on(two, "ana@support.example", "Ana")
     customer = ChatClient(server_url(one))
     await customer.connect(locale="en")
-    await customer.say("I want to talk to a real person about kafebar.no")
+    await customer.ask_for_person("I want to talk to a real person about kafebar.no")
     [ticket] = customer.tickets
     number = ticket["number"]
     # Ana, on the other process, is online: the customer is told their place in the queue.
@@ -99,7 +99,7 @@ async def test_every_agent_sees_one_queue_and_only_one_claim_wins(
     for server in (one, two, one):
         customer = ChatClient(server_url(server))
         await customer.connect(locale="en")
-        await customer.say("I want to talk to a real person about kafebar.no")
+        await customer.ask_for_person("I want to talk to a real person about kafebar.no")
         numbers.append(customer.tickets[0]["number"])
     for agent in (ana, ivan):
         await agent.wait_for("queue", lambda d: len(d["tickets"]) == 3)
@@ -128,7 +128,7 @@ async def test_presence_and_fair_use_are_shared_by_the_processes(
     # The only agent is away: a customer on the other process hears when to expect an answer.
     customer = ChatClient(server_url(two))
     await customer.connect(locale="en")
-    await customer.say("I want to talk to a real person about kafebar.no")
+    await customer.ask_for_person("I want to talk to a real person about kafebar.no")
     system = [m for m in customer.received if m["from"] == "system"]
     assert system[-1]["event"] == "queue_offline"
 
@@ -181,7 +181,7 @@ async def test_a_redis_outage_is_reported_and_the_service_recovers_by_itself(
     ]
     # Emits cross processes again: an agent on the other process hears the customer.
     ana = await agent_on(two, "ana@support.example", "Ana")
-    await customer.say("I want to talk to a real person about kafebar.no")
+    await customer.ask_for_person("I want to talk to a real person about kafebar.no")
     number = customer.tickets[-1]["number"]
     await ana.wait_for("queue", lambda d: any(t["number"] == number for t in d["tickets"]))
 

@@ -143,7 +143,7 @@ async def test_a_cross_site_form_cannot_act_for_a_logged_in_agent(
     which a browser never adds to a cross-site request: no cookie, so no CSRF."""
     customer = ChatClient(server_url(chat_server))
     await customer.connect(locale="en")
-    await customer.say("I want to talk to a person about kafebar.no")
+    await customer.ask_for_person("I want to talk to a person about kafebar.no")
     number = customer.tickets[0]["number"]
     token = await login(chat_server, *await add_agent(chat_server, "ana@support.example", "Ana"))
     login_response = await http.post(

@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiohttp.test_utils import TestServer
 
-from chatbot import keys
-from chatbot.handoff.forms import Field, parse_answer
+from chatbot.intents.field_values import parse_answer
+from chatbot.tickets.forms import Field
+from chatbot.web import keys
 from tests.fixtures import ChatClient, ServerFactory, server_url
 
 FIRST_MESSAGES = {
@@ -144,10 +145,16 @@ async def test_a_site_that_works_from_another_network_is_explained_not_ticketed(
     assert not replies[-1].get("ask")
 
 
-async def test_asking_for_a_human_opens_a_ticket_at_once(chat_server: TestServer) -> None:
+async def test_asking_for_a_human_opens_a_ticket_after_one_optional_question(
+    chat_server: TestServer,
+) -> None:
     client = ChatClient(server_url(chat_server))
     await client.connect()
-    await client.say("I want to talk to a real person about kafebar.no")
+    replies = await client.say("I want to talk to a real person about kafebar.no")
+    # An anonymous visitor is asked only where to reach them, and may skip it.
+    assert [r["ask"]["field"] for r in replies if r.get("ask")] == ["contact_email"]
+    assert not client.tickets
+    await client.say("Skip", value="skip", ask_id=replies[-1]["ask"]["id"])
     [event] = client.tickets
     assert re.fullmatch(r"HS-\d+", event["number"])
 
@@ -172,7 +179,7 @@ async def test_a_password_is_never_stored_and_the_customer_is_warned(
 async def test_status_of_my_ticket_and_never_of_someone_elses(chat_server: TestServer) -> None:
     owner = ChatClient(server_url(chat_server))
     await owner.connect()
-    await owner.say("I want to talk to a human about my invoice")
+    await owner.ask_for_person("I want to talk to a human about my invoice")
     [event] = owner.tickets
     number = event["number"]
     replies = await owner.say(f"what is the status of {number}?")

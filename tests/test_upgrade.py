@@ -7,8 +7,8 @@ import contextlib
 import sqlite3
 from pathlib import Path
 
-from chatbot import keys
 from chatbot.store.sqlite import MIGRATIONS
+from chatbot.web import keys
 from tests.fixtures import AgentClient, ChatClient, ServerFactory, login, server_url
 from tests.test_incidents import MESSAGES, api
 
@@ -81,5 +81,5 @@ async def test_a_database_of_an_older_release_is_migrated_and_keeps_its_conversa
     assert status == 201 and created["incident"]["id"] == "INC-1", created
     newcomer = ChatClient(server_url(server))
     await newcomer.connect(locale="en")
-    await newcomer.say("I want to talk to a person about kafebar.no")
+    await newcomer.ask_for_person("I want to talk to a person about kafebar.no")
     assert newcomer.tickets and newcomer.tickets[0]["number"] == "HS-104202"

@@ -19,15 +19,17 @@ from typing import Any
 
 from chatbot.engine.actions import CreateTicket
 from chatbot.engine.builder import TurnBuilder
+from chatbot.engine.contact_flow import answer_contact, ask_before_ticket
 from chatbot.engine.messages import Ask, Inbound, Option
-from chatbot.handoff.forms import Field, FormStep, parse_answer, prefill
-from chatbot.handoff.tickets import TicketDraft
 from chatbot.identity import Identity
 from chatbot.intents.answers import Reading
 from chatbot.intents.classifier import Prediction
 from chatbot.intents.entities import extract_entities
+from chatbot.intents.field_values import parse_answer
 from chatbot.redaction import REDACTED
 from chatbot.text_normalise import words
+from chatbot.tickets.drafts import TicketDraft
+from chatbot.tickets.forms import Field, FormStep, prefill
 
 __all__ = ["MAX_ASKS", "create_ticket", "handle_form", "handoff_now", "start_form"]
 
@@ -297,7 +299,11 @@ def _title_values(form: dict[str, Any]) -> dict[str, str]:
     return values
 
 
-def create_ticket(t: TurnBuilder, form: dict[str, Any]) -> None:
+def create_ticket(t: TurnBuilder, form: dict[str, Any]) -> bool:
+    """Hand ``form`` over as a ticket; False while the contact question asked first
+    waits for its answer (:mod:`chatbot.engine.contact_flow`)."""
+    if ask_before_ticket(t, form):
+        return False
     ctx = t.ctx
     inbound = t.inbound
     service = form.get("service") or "general"
@@ -328,6 +334,7 @@ def create_ticket(t: TurnBuilder, form: dict[str, Any]) -> None:
     if t.state.urgent and not vip:
         t.say("urgent_noted")
     t.state = t.state.evolve(form=None)
+    return True
 
 
 def cancel_form(t: TurnBuilder) -> None:
@@ -411,6 +418,12 @@ def handle_form(
     form["skipped"] = list(form.get("skipped") or [])
     form["times"] = dict(form.get("times") or {})
     phase = form.get("phase")
+    if phase == "contact":
+        # Before anything else reads the message: an address here is where to reach the
+        # visitor, never a fact of the problem.
+        if answer_contact(t, form, inbound) and create_ticket(t, form):
+            t.next_request()
+        return
     # A fact named again replaces the earlier one only when the customer says it is a
     # correction, or while they check the summary; elsewhere it is just mentioned.
     correcting = phase == "confirm" or t.ctx.phrases.contains(inbound.text, "correction")
@@ -454,8 +467,8 @@ def handle_form(
             _summary(t, form)
             return
         # Yes, a person, "don't know", or unclear twice: the team gets it as it is.
-        create_ticket(t, form)
-        t.next_request()
+        if create_ticket(t, form):
+            t.next_request()
         return
     if phase == "service":
         escape = answers.escape(inbound.text) if inbound.value is None else None

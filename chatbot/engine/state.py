@@ -50,6 +50,9 @@ class ConversationState:
     #: Times each question has been asked in the current episode (form or offer), so
     #: that none is asked more than twice.
     asked: dict[str, int] = field(default_factory=dict)
+    #: The address an anonymous visitor gave to be reached at, for every ticket of the
+    #: conversation ("": they chose not to give one, and are not asked again).
+    contact_email: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
