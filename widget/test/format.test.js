@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { webcrypto } from "node:crypto";
 import {
   fileSize,
   fill,
@@ -14,6 +15,9 @@ import {
 } from "../src/shared/format.js";
 import { cssEscape, safeUrl } from "../src/shared/dom.js";
 import { newId } from "../src/shared/ids.js";
+
+// Browsers have crypto.getRandomValues; node before 19 only under node:crypto.
+if (!globalThis.crypto) globalThis.crypto = webcrypto;
 
 test("file sizes read in B, KB and MB of 1024", () => {
   assert.equal(fileSize(512), "512 B");
