@@ -182,6 +182,10 @@ def test_no_server_code_reads_or_sets_a_cookie() -> None:
     for source in sources:
         text = source.read_text(encoding="utf-8")
         assert not re.search(r"\.cookies\b|set_cookie|Set-Cookie", text), source
-    console = (ROOT / "widget" / "src" / "console.js").read_text(encoding="utf-8")
+    browser_code = ROOT / "widget" / "src"
+    console = "\n".join(
+        path.read_text(encoding="utf-8")
+        for path in [browser_code / "console.js", *sorted(browser_code.glob("*/*.js"))]
+    )
     assert "document.cookie" not in console
     assert "Authorization: `Bearer ${token}`" in console

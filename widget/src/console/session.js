@@ -113,13 +113,12 @@ export function createSession(hooks) {
   });
 
   ui.logout.addEventListener("click", async () => {
-    const leaving = token;
     hooks.beforeLogout();
     ui.logout.disabled = true;
     try {
       await fetch("/api/auth/logout", {
         method: "POST",
-        headers: { Authorization: `Bearer ${leaving}` },
+        headers: { Authorization: `Bearer ${token}` },
         credentials: "same-origin",
       });
     } catch {
