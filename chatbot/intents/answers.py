@@ -31,6 +31,7 @@ import yaml
 from sklearn.linear_model import LogisticRegression
 
 from chatbot.intents.classifier import TextFeatures
+from chatbot.intents.linear import Heads
 from chatbot.text_normalise import contains_phrase, fold, words
 from chatbot.tickets.forms import Field
 
@@ -143,14 +144,20 @@ class _Model:
         self.model = LogisticRegression(C=c, max_iter=3000)
         self.model.fit(matrix, list(labels))
         self.labels: tuple[str, ...] = tuple(str(c) for c in self.model.classes_)
+        # The fitted numbers read once: no sklearn machinery per message.
+        self._rows = self.features.lean()
+        self._heads = Heads([self.model], self.features.width)
+
+    def _probs(self, text: str) -> np.ndarray:
+        return self._heads.probabilities(self._rows(_plain(text)))[0]
 
     def best(self, text: str) -> tuple[str, float]:
-        probs = self.model.predict_proba(self.features.transform([_plain(text)]))[0]
+        probs = self._probs(text)
         top = int(np.argmax(probs))
         return self.labels[top], float(probs[top])
 
     def probabilities(self, text: str) -> dict[str, float]:
-        probs = self.model.predict_proba(self.features.transform([_plain(text)]))[0]
+        probs = self._probs(text)
         return {label: float(p) for label, p in zip(self.labels, probs, strict=True)}
 
 

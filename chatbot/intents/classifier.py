@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import pickle
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from chatbot.intents.linear import Heads, SparseRow, Tfidf
 from chatbot.recent import Recent
 from chatbot.text_normalise import fold, words
 
@@ -189,6 +190,22 @@ class TextFeatures:
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
         return sparse.hstack([self.word.transform(texts), self.char.transform(texts)], format="csr")
 
+    @property
+    def width(self) -> int:
+        return len(self.word.vocabulary_) + len(self.char.vocabulary_)
+
+    def lean(self) -> Callable[[str], SparseRow]:
+        """``transform`` of one text as its non-zero columns and values (the fitted
+        vectorizers read once; see :mod:`chatbot.intents.linear`)."""
+        word = Tfidf(self.word)
+        char = Tfidf(self.char, offset=word.width)
+
+        def row(text: str) -> SparseRow:
+            (wc, wv), (cc, cv) = word.row(text), char.row(text)
+            return np.concatenate([wc, cc]), np.concatenate([wv, cv])
+
+        return row
+
 
 class IntentClassifier:
     def __init__(
@@ -223,16 +240,30 @@ class IntentClassifier:
             self._scope_model.fit(ordered, examples.labels)
         self.intents: tuple[str, ...] = tuple(str(c) for c in self._intent_model.classes_)
         self.services: tuple[str, ...] = tuple(str(c) for c in self._service_model.classes_)
+        self._read_models()
+
+    def _read_models(self) -> None:
+        """The fitted numbers read once, for a message's prediction without sklearn's
+        per-call checks (the models stay for inspection and the benchmarks)."""
+        self._rows = self._features.lean()
+        models: list[LogisticRegression] = [self._intent_model, self._service_model]
+        self._inside = -1
+        if self._scope_model is not None:
+            models.append(self._scope_model)
+            self._inside = list(self._scope_model.classes_).index("in")
+        self._heads = Heads(models, self._features.width)
         self._recent: Recent[Prediction] = Recent()
 
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
-        state.pop("_recent", None)  # a cache of answers, not part of the model
+        # A cache of answers and what _read_models derives: not part of the model.
+        for derived in ("_recent", "_rows", "_heads", "_inside"):
+            state.pop(derived, None)
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
-        self._recent = Recent()
+        self._read_models()
 
     @classmethod
     def load_or_train(
@@ -284,40 +315,31 @@ class IntentClassifier:
         return self._recent.get(text, lambda t: self.predict_many([t])[0])
 
     def predict_many(self, texts: Sequence[str]) -> list[Prediction]:
-        # Our own vectorizer's output needs none of sklearn's input checks (about a
-        # millisecond a message).
-        with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
-            return self._predict_many(texts)
+        return [self._predict(text) for text in texts]
 
-    def _predict_many(self, texts: Sequence[str]) -> list[Prediction]:
-        features = self._features.transform(texts)
-        intent_probs = self._intent_model.predict_proba(features)
-        service_probs = self._service_model.predict_proba(features)
-        scopes = np.ones(len(texts))
-        if self._scope_model is not None:
-            inside = list(self._scope_model.classes_).index("in")
-            scopes = self._scope_model.predict_proba(features)[:, inside]
-        predictions = []
-        for ip, sp, in_scope in zip(intent_probs, service_probs, scopes, strict=True):
-            best_intent = int(np.argmax(ip))
-            order = np.argsort(-sp)
-            ranking = tuple(
-                (self.services[i], float(sp[i])) for i in order if self.services[i] != "none"
-            )
-            service = self.services[int(order[0])]
-            intent = self.intents[best_intent]
-            no_service = ip[best_intent] >= _NO_SERVICE.get(intent, 2.0)
-            unnamed = sp[order[0]] < _SERVICE_IF_NAMED.get(intent, 0.0)
-            if no_service or unnamed:
-                service = "none"
-            predictions.append(
-                Prediction(
-                    intent=self.intents[best_intent],
-                    intent_confidence=float(ip[best_intent]),
-                    service=None if service == "none" else service,
-                    service_confidence=float(sp[order[0]]),
-                    service_ranking=ranking,
-                    in_scope=float(in_scope),
-                )
-            )
-        return predictions
+    def _predict(self, text: str) -> Prediction:
+        probabilities = self._heads.probabilities(self._rows(text))
+        ip, sp = probabilities[0], probabilities[1]
+        in_scope = float(probabilities[2][self._inside]) if self._inside >= 0 else 1.0
+        return self._decide(ip, sp, in_scope)
+
+    def _decide(self, ip: np.ndarray, sp: np.ndarray, in_scope: float) -> Prediction:
+        best_intent = int(np.argmax(ip))
+        order = np.argsort(-sp)
+        ranking = tuple(
+            (self.services[i], float(sp[i])) for i in order if self.services[i] != "none"
+        )
+        service = self.services[int(order[0])]
+        intent = self.intents[best_intent]
+        no_service = ip[best_intent] >= _NO_SERVICE.get(intent, 2.0)
+        unnamed = sp[order[0]] < _SERVICE_IF_NAMED.get(intent, 0.0)
+        if no_service or unnamed:
+            service = "none"
+        return Prediction(
+            intent=self.intents[best_intent],
+            intent_confidence=float(ip[best_intent]),
+            service=None if service == "none" else service,
+            service_confidence=float(sp[order[0]]),
+            service_ranking=ranking,
+            in_scope=float(in_scope),
+        )

@@ -45,12 +45,20 @@ def longest(
 ) -> Phrase | None:
     """The longest of ``phrases`` said at ``tokens[start]``: most words, then most letters
     ("last weekend" rather than "last week")."""
+    if start >= len(tokens):
+        return None
+    first = tokens[start]
     best: Phrase | None = None
     for phrase in phrases:
-        if (
-            phrase
-            and phrase_at(tokens, start, phrase, whole_below)
-            and (best is None or _size(phrase) > _size(best))
+        if not phrase:
+            continue
+        # The first word decides for nearly every phrase: checked inline, as phrase_at
+        # would, before the whole phrase is (this runs for every word of every message).
+        head = phrase[0]
+        if first != head and (len(head) < whole_below or not first.startswith(head)):
+            continue
+        if phrase_at(tokens, start, phrase, whole_below) and (
+            best is None or _size(phrase) > _size(best)
         ):
             best = phrase
     return best

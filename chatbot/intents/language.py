@@ -12,10 +12,10 @@ import re
 from collections.abc import Iterable, Sequence
 
 import numpy as np
-import sklearn
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.naive_bayes import MultinomialNB
 
+from chatbot.intents.linear import Heads, Tfidf
 from chatbot.recent import Recent
 from chatbot.text_normalise import fold
 
@@ -55,7 +55,24 @@ class LanguageIdentifier:
         self._model = MultinomialNB(alpha=0.02)
         self._model.fit(features, labels)
         self.languages: tuple[str, ...] = tuple(str(c) for c in self._model.classes_)
+        self._read_model()
+
+    def _read_model(self) -> None:
+        """The fitted numbers read once: a message's probabilities without sklearn's
+        per-call checks (:mod:`chatbot.intents.linear`)."""
+        self._tfidf = Tfidf(self._vectorizer)
+        self._heads = Heads([self._model], self._tfidf.width)
         self._recent: Recent[dict[str, float]] = Recent()
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        for derived in ("_recent", "_tfidf", "_heads"):
+            state.pop(derived, None)
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._read_model()
 
     def probabilities(self, text: str) -> dict[str, float]:
         """A probability per language; Cyrillic text is Russian, the only such language."""
@@ -67,8 +84,7 @@ class LanguageIdentifier:
             cyrillic = sum(1 for ch in letters if _CYRILLIC.match(ch))
             if cyrillic / len(letters) > 0.5:
                 return {lang: (0.99 if lang == "ru" else 0.01 / 5) for lang in self.languages}
-        with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
-            probs = self._model.predict_proba(self._vectorizer.transform([text]))[0]
+        probs = self._heads.probabilities(self._tfidf.row(text))[0]
         return {lang: float(p) for lang, p in zip(self.languages, probs, strict=True)}
 
     def detect(self, text: str) -> tuple[str, float]:
