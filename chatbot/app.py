@@ -73,6 +73,53 @@ def diagnosis_runner(
     return DiagnosisRunner(config, engine, store, clock).run
 
 
+def socket_server(settings: Settings) -> GuardedServer:
+    """The Socket.IO server; with Redis, every process publishes its emits there and
+    delivers the others'. Pub/sub drops what is published while a process is cut off:
+    clients catch up from the store."""
+    origins = list(settings.cors_allowed_origins)
+    manager = None
+    if settings.redis_url:
+        manager = RedisManager(
+            settings.redis_url,
+            channel=f"{settings.redis_prefix}socketio",
+            redis_options={"socket_connect_timeout": 2, "health_check_interval": 15},
+        )
+    return GuardedServer(
+        sockets_per_address=settings.sockets_per_address,
+        async_mode="aiohttp",
+        client_manager=manager,
+        cors_allowed_origins="*" if origins == ["*"] else origins,
+        # Attachments travel as binary Socket.IO packets; everything else is small.
+        max_http_buffer_size=int(settings.attachment_max_mb * 1024 * 1024) + 64 * 1024,
+        logger=False,
+        engineio_logger=False,
+    )
+
+
+def identity_secret(settings: Settings) -> bytes:
+    """The key that verifies portal customers (empty: nobody is verified)."""
+    secret = settings.identity_secret.encode()
+    if not secret and settings.demo:
+        secret = secrets.token_bytes(32)  # the demo portal signs with it
+    return secret
+
+
+def mail_settings(settings: Settings) -> MailSettings | None:
+    """How the notifier sends e-mail; ``None`` without an SMTP host."""
+    if not settings.smtp_host:
+        return None
+    return MailSettings(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        sender=settings.mail_from,
+        sender_name=f"{settings.company_name} support",
+        starttls=settings.smtp_starttls,
+        user=settings.smtp_user,
+        password=settings.smtp_password,
+    )
+
+
 def create_app(settings: Settings, *, engine: EngineContext | None = None) -> web.Application:
     """A ready-to-run application. ``engine`` lets tests share one prebuilt context."""
     proxies = TrustedProxies(settings.trusted_proxies, settings.proxy_header)
@@ -89,26 +136,7 @@ def create_app(settings: Settings, *, engine: EngineContext | None = None) -> we
     app[keys.SETTINGS] = settings
     app[keys.CLOCK] = time.time
     app[keys.METRICS] = Metrics()
-    origins = list(settings.cors_allowed_origins)
-    manager = None
-    if settings.redis_url:
-        # Every process publishes its emits on Redis and delivers the others'. Pub/sub drops
-        # what is published while a process is cut off: clients catch up from the store.
-        manager = RedisManager(
-            settings.redis_url,
-            channel=f"{settings.redis_prefix}socketio",
-            redis_options={"socket_connect_timeout": 2, "health_check_interval": 15},
-        )
-    sio = GuardedServer(
-        sockets_per_address=settings.sockets_per_address,
-        async_mode="aiohttp",
-        client_manager=manager,
-        cors_allowed_origins="*" if origins == ["*"] else origins,
-        # Attachments travel as binary Socket.IO packets; everything else is small.
-        max_http_buffer_size=int(settings.attachment_max_mb * 1024 * 1024) + 64 * 1024,
-        logger=False,
-        engineio_logger=False,
-    )
+    sio = socket_server(settings)
     sio.attach(app, socketio_path="socket.io")
     app[keys.SIO] = sio
 
@@ -140,10 +168,7 @@ def create_app(settings: Settings, *, engine: EngineContext | None = None) -> we
     async def sockets_ctx(app: web.Application) -> AsyncIterator[None]:
         secret = load_or_create_secret(settings.secret, settings.data_dir)
         app[keys.TOKENS] = VisitorTokens(secret, lambda: app[keys.CLOCK]())
-        identity_secret = settings.identity_secret.encode()
-        if not identity_secret and settings.demo:
-            identity_secret = secrets.token_bytes(32)  # the demo portal signs with it
-        app[keys.IDENTITY_SECRET] = identity_secret
+        app[keys.IDENTITY_SECRET] = identity_secret(settings)
 
         store, engine_context, clock = app[keys.STORE], app[keys.ENGINE], app[keys.CLOCK]
         app[keys.AGENT_AUTH] = AgentAuth(
@@ -167,17 +192,7 @@ def create_app(settings: Settings, *, engine: EngineContext | None = None) -> we
         presence = Presence(store, clock)
         app[keys.PRESENCE] = presence
         customers = CustomerPresence(store, broadcaster, shared=bool(settings.redis_url))
-        mail = None
-        if settings.smtp_host:
-            mail = MailSettings(
-                host=settings.smtp_host,
-                port=settings.smtp_port,
-                sender=settings.mail_from,
-                sender_name=f"{settings.company_name} support",
-                starttls=settings.smtp_starttls,
-                user=settings.smtp_user,
-                password=settings.smtp_password,
-            )
+        mail = mail_settings(settings)
         notifier = Notifier(
             store,
             engine_context.phrases,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chatbot.errors import ChatbotError, InvalidPayload
+from chatbot.ticket_types import EDITABLE_STATUSES, PRIORITIES, Priority, TicketStatus
 
 __all__ = [
     "CLIENT_ID",
@@ -245,8 +246,8 @@ class TicketChange:
     ticket: str
     title: str | None
     fields: dict[str, str] | None
-    priority: str | None
-    status: str | None
+    priority: Priority | None
+    status: TicketStatus | None
 
 
 def parse_ticket_ref(raw: Any) -> str:
@@ -296,8 +297,11 @@ def parse_agent_text(raw: Any, max_chars: int, *, articles: bool = False) -> Age
 
 
 def parse_ticket_change(
-    raw: Any, priorities: tuple[str, ...], statuses: tuple[str, ...]
+    raw: Any,
+    priorities: tuple[Priority, ...] = PRIORITIES,
+    statuses: tuple[TicketStatus, ...] = EDITABLE_STATUSES,
 ) -> TicketChange:
+    """A change an agent makes to a ticket; ``statuses`` are those they may set."""
     data = _require_object(raw, "update")
     title = _optional_str(data, "title", 200)
     if title is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,9 +15,99 @@ __all__ = ["CONTENT_DIR", "LANGUAGES", "Settings"]
 LANGUAGES: tuple[str, ...] = ("en", "nb", "hr", "fi", "ru", "hu")
 
 
-def _env_list(name: str) -> tuple[str, ...]:
-    raw = os.environ.get(name, "")
+def _items(raw: str) -> tuple[str, ...]:
+    """A comma-separated list; empty parts left out."""
     return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
+def _flag(raw: str) -> bool:
+    return raw.lower() in {"1", "true", "yes"}
+
+
+def _ports(raw: str) -> tuple[int, ...]:
+    return tuple(int(port) for port in _items(raw))
+
+
+def _stripped(raw: str) -> str:
+    return raw.strip()
+
+
+def _text(raw: str) -> str:
+    return raw
+
+
+#: Read whenever the variable is set, even to "" (an empty secret or prefix is a value).
+_WHEN_SET: tuple[tuple[str, str, Callable[[str], object]], ...] = (
+    ("data_dir", "CHATBOT_DATA_DIR", Path),
+    ("content_dir", "CHATBOT_CONTENT_DIR", Path),
+    ("kb_dir", "CHATBOT_KB_DIR", Path),
+    ("secret", "CHATBOT_SECRET", _text),
+    ("model_cache", "CHATBOT_MODEL_CACHE", Path),
+    ("ticket_prefix", "CHATBOT_TICKET_PREFIX", _text),
+    ("identity_secret", "CHATBOT_IDENTITY_SECRET", _text),
+    ("company_name", "CHATBOT_COMPANY_NAME", _text),
+    ("smtp_host", "CHATBOT_SMTP_HOST", _text),
+    ("smtp_user", "CHATBOT_SMTP_USER", _text),
+    ("smtp_password", "CHATBOT_SMTP_PASSWORD", _text),
+    ("mail_from", "CHATBOT_MAIL_FROM", _text),
+    ("webhook_secret", "CHATBOT_WEBHOOK_SECRET", _text),
+    ("redis_prefix", "CHATBOT_REDIS_PREFIX", _text),
+    ("home_url", "CHATBOT_HOME_URL", _stripped),
+    ("proxy_header", "CHATBOT_PROXY_HEADER", _text),
+    ("diag_provider", "CHATBOT_DIAG_PROVIDER", Path),
+    ("diag_ca_file", "CHATBOT_DIAG_CA_FILE", Path),
+    ("default_language", "CHATBOT_DEFAULT_LANGUAGE", _stripped),
+    ("log_level", "CHATBOT_LOG_LEVEL", _text),
+)
+#: Read when the variable holds something (a list: at least one item).
+_WHEN_GIVEN: tuple[tuple[str, str, Callable[[str], object]], ...] = (
+    ("cors_allowed_origins", "CHATBOT_CORS_ORIGINS", _items),
+    ("message_burst", "CHATBOT_MESSAGE_BURST", float),
+    ("messages_per_second", "CHATBOT_MESSAGES_PER_SECOND", float),
+    ("connection_burst", "CHATBOT_CONNECTION_BURST", float),
+    ("connections_per_second", "CHATBOT_CONNECTIONS_PER_SECOND", float),
+    ("smtp_port", "CHATBOT_SMTP_PORT", int),
+    ("max_chats_per_agent", "CHATBOT_MAX_CHATS_PER_AGENT", int),
+    ("agent_session_hours", "CHATBOT_AGENT_SESSION_HOURS", float),
+    ("reply_email_delay", "CHATBOT_REPLY_EMAIL_DELAY", float),
+    ("attachment_max_mb", "CHATBOT_ATTACHMENT_MAX_MB", float),
+    ("sockets_per_address", "CHATBOT_SOCKETS_PER_ADDRESS", int),
+    ("turn_capacity", "CHATBOT_TURN_CAPACITY", int),
+    ("max_message_chars", "CHATBOT_MAX_MESSAGE_CHARS", int),
+    ("history_page_size", "CHATBOT_HISTORY_PAGE_SIZE", int),
+    ("diag_http_port", "CHATBOT_DIAG_HTTP_PORT", int),
+    ("diag_https_port", "CHATBOT_DIAG_HTTPS_PORT", int),
+    ("diag_timeout", "CHATBOT_DIAG_TIMEOUT", float),
+    ("upload_files_per_hour", "CHATBOT_UPLOAD_FILES_PER_HOUR", int),
+    ("upload_mb_per_hour", "CHATBOT_UPLOAD_MB_PER_HOUR", float),
+    ("min_free_disk_mb", "CHATBOT_MIN_FREE_DISK_MB", float),
+    ("smtp_starttls", "CHATBOT_SMTP_STARTTLS", _flag),
+    ("webhook_urls", "CHATBOT_WEBHOOK_URLS", _items),
+    ("metrics", "CHATBOT_METRICS", _flag),
+    ("retention_days", "CHATBOT_RETENTION_DAYS", int),
+    ("trusted_proxies", "CHATBOT_TRUSTED_PROXIES", _items),
+    ("frame_ancestors", "CHATBOT_FRAME_ANCESTORS", _items),
+    ("diagnostics", "CHATBOT_DIAGNOSTICS", _flag),
+    ("diag_resolver", "CHATBOT_DIAG_RESOLVER", _items),
+    ("diag_allowed_networks", "CHATBOT_DIAG_ALLOWED_NETWORKS", _items),
+    ("diag_smtp_ports", "CHATBOT_DIAG_SMTP_PORTS", _ports),
+)
+
+
+def _values_from(env: Mapping[str, str]) -> dict[str, object]:
+    """The settings the environment gives, by field name."""
+    values: dict[str, object] = {}
+    for field, variable, parse in _WHEN_SET:
+        if variable in env:
+            values[field] = parse(env[variable])
+    for field, variable, parse in _WHEN_GIVEN:
+        value = parse(env[variable]) if env.get(variable) else ()
+        if value != ():
+            values[field] = value
+    # The conventional name too: a platform that provides Redis often sets REDIS_URL.
+    if redis_url := env.get("CHATBOT_REDIS_URL") or env.get("REDIS_URL"):
+        values["redis_url"] = redis_url
+    return values
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,93 +228,6 @@ class Settings:
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         """Defaults, then ``CHATBOT_*`` environment variables, then explicit overrides."""
-        values: dict[str, object] = {}
-        if "CHATBOT_DATA_DIR" in os.environ:
-            values["data_dir"] = Path(os.environ["CHATBOT_DATA_DIR"])
-        if "CHATBOT_CONTENT_DIR" in os.environ:
-            values["content_dir"] = Path(os.environ["CHATBOT_CONTENT_DIR"])
-        if "CHATBOT_KB_DIR" in os.environ:
-            values["kb_dir"] = Path(os.environ["CHATBOT_KB_DIR"])
-        if "CHATBOT_SECRET" in os.environ:
-            values["secret"] = os.environ["CHATBOT_SECRET"]
-        if "CHATBOT_MODEL_CACHE" in os.environ:
-            values["model_cache"] = Path(os.environ["CHATBOT_MODEL_CACHE"])
-        if "CHATBOT_TICKET_PREFIX" in os.environ:
-            values["ticket_prefix"] = os.environ["CHATBOT_TICKET_PREFIX"]
-        if "CHATBOT_IDENTITY_SECRET" in os.environ:
-            values["identity_secret"] = os.environ["CHATBOT_IDENTITY_SECRET"]
-        if "CHATBOT_COMPANY_NAME" in os.environ:
-            values["company_name"] = os.environ["CHATBOT_COMPANY_NAME"]
-        if origins := _env_list("CHATBOT_CORS_ORIGINS"):
-            values["cors_allowed_origins"] = origins
-        for name in (
-            "message_burst",
-            "messages_per_second",
-            "connection_burst",
-            "connections_per_second",
-        ):
-            raw = os.environ.get(f"CHATBOT_{name.upper()}")
-            if raw:
-                values[name] = float(raw)
-        for name in ("smtp_host", "smtp_user", "smtp_password", "mail_from", "webhook_secret"):
-            if f"CHATBOT_{name.upper()}" in os.environ:
-                values[name] = os.environ[f"CHATBOT_{name.upper()}"]
-        for name, kind in (
-            ("smtp_port", int),
-            ("max_chats_per_agent", int),
-            ("agent_session_hours", float),
-            ("reply_email_delay", float),
-            ("attachment_max_mb", float),
-            ("sockets_per_address", int),
-            ("turn_capacity", int),
-            ("max_message_chars", int),
-            ("history_page_size", int),
-            ("diag_http_port", int),
-            ("diag_https_port", int),
-            ("diag_timeout", float),
-            ("upload_files_per_hour", int),
-            ("upload_mb_per_hour", float),
-            ("min_free_disk_mb", float),
-        ):
-            raw = os.environ.get(f"CHATBOT_{name.upper()}")
-            if raw:
-                values[name] = kind(raw)
-        if starttls := os.environ.get("CHATBOT_SMTP_STARTTLS"):
-            values["smtp_starttls"] = starttls.lower() in {"1", "true", "yes"}
-        if urls := _env_list("CHATBOT_WEBHOOK_URLS"):
-            values["webhook_urls"] = urls
-        redis_url = os.environ.get("CHATBOT_REDIS_URL") or os.environ.get("REDIS_URL")
-        if redis_url:
-            values["redis_url"] = redis_url
-        if "CHATBOT_REDIS_PREFIX" in os.environ:
-            values["redis_prefix"] = os.environ["CHATBOT_REDIS_PREFIX"]
-        if metrics := os.environ.get("CHATBOT_METRICS"):
-            values["metrics"] = metrics.lower() in {"1", "true", "yes"}
-        if retention := os.environ.get("CHATBOT_RETENTION_DAYS"):
-            values["retention_days"] = int(retention)
-        if "CHATBOT_HOME_URL" in os.environ:
-            values["home_url"] = os.environ["CHATBOT_HOME_URL"].strip()
-        if proxies := _env_list("CHATBOT_TRUSTED_PROXIES"):
-            values["trusted_proxies"] = proxies
-        if "CHATBOT_PROXY_HEADER" in os.environ:
-            values["proxy_header"] = os.environ["CHATBOT_PROXY_HEADER"]
-        if ancestors := _env_list("CHATBOT_FRAME_ANCESTORS"):
-            values["frame_ancestors"] = ancestors
-        if flag := os.environ.get("CHATBOT_DIAGNOSTICS"):
-            values["diagnostics"] = flag.lower() in {"1", "true", "yes"}
-        if resolver := _env_list("CHATBOT_DIAG_RESOLVER"):
-            values["diag_resolver"] = resolver
-        if allowed := _env_list("CHATBOT_DIAG_ALLOWED_NETWORKS"):
-            values["diag_allowed_networks"] = allowed
-        if "CHATBOT_DIAG_PROVIDER" in os.environ:
-            values["diag_provider"] = Path(os.environ["CHATBOT_DIAG_PROVIDER"])
-        if smtp_ports := _env_list("CHATBOT_DIAG_SMTP_PORTS"):
-            values["diag_smtp_ports"] = tuple(int(port) for port in smtp_ports)
-        if "CHATBOT_DIAG_CA_FILE" in os.environ:
-            values["diag_ca_file"] = Path(os.environ["CHATBOT_DIAG_CA_FILE"])
-        if "CHATBOT_DEFAULT_LANGUAGE" in os.environ:
-            values["default_language"] = os.environ["CHATBOT_DEFAULT_LANGUAGE"].strip()
-        if "CHATBOT_LOG_LEVEL" in os.environ:
-            values["log_level"] = os.environ["CHATBOT_LOG_LEVEL"]
+        values = _values_from(os.environ)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

@@ -7,7 +7,7 @@ import hashlib
 import re
 import secrets
 from collections.abc import Callable
-from typing import Literal, Protocol
+from typing import Protocol
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -15,6 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from chatbot.errors import ChatbotError, InvalidPayload, RateLimited, Unauthorized
 from chatbot.rate_limit import LoginThrottle
 from chatbot.store import Agent, Agents, NewAgent, SharedState
+from chatbot.ticket_types import AgentRole
 
 __all__ = ["MIN_PASSWORD", "AgentAuth", "AgentStore", "Login", "normalise_email"]
 
@@ -67,9 +68,7 @@ class AgentAuth:
         self.throttle = throttle or LoginThrottle(store, clock)
         self._dummy_hash = self._hasher.hash(secrets.token_hex(16))
 
-    async def add(
-        self, email: str, name: str, password: str, role: Literal["agent", "admin"] = "agent"
-    ) -> Agent:
+    async def add(self, email: str, name: str, password: str, role: AgentRole = "agent") -> Agent:
         email = normalise_email(email)
         name = " ".join(name.split())[:80]
         if not name:

@@ -18,7 +18,6 @@ from chatbot.errors import NotFound
 from chatbot.handoff.broadcast import Broadcaster
 from chatbot.handoff.notify import Notifier, customer_email, expected_text
 from chatbot.handoff.permissions import (
-    LIVE_STATUSES,
     check_close,
     check_update,
     check_writer,
@@ -29,6 +28,7 @@ from chatbot.handoff.wire import wire_ticket
 from chatbot.protocol import TicketChange
 from chatbot.records import message_record, note_record, ticket_record
 from chatbot.store import Agent, Incident, NewMessage, Note, Store, StoredMessage, Ticket
+from chatbot.ticket_types import LIVE_STATUSES
 
 __all__ = ["LiveChat"]
 

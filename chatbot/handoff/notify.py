@@ -34,7 +34,6 @@ log = logging.getLogger(__name__)
 
 #: Seconds to wait before attempt 2, 3, ...; after the last, the item is given up.
 RETRY_DELAYS: tuple[float, ...] = (5, 30, 120, 600, 1800, 3600, 6 * 3600)
-WEBHOOK_EVENTS = ("ticket.created", "ticket.updated", "message.created")
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,9 +169,6 @@ class Notifier:
         """Run ``handler`` for due work of ``kind`` (leased: one process takes each item,
         and an item whose process died falls due again)."""
         self._handlers[kind] = handler
-
-    def wake(self) -> None:
-        self._wake.set()
 
     async def _loop(self) -> None:
         while True:

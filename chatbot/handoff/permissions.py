@@ -5,11 +5,22 @@ from __future__ import annotations
 from chatbot.errors import Conflict, Forbidden
 from chatbot.protocol import TicketChange
 from chatbot.store import Agent, Ticket
+from chatbot.ticket_types import LIVE_STATUSES
 
-__all__ = ["LIVE_STATUSES", "check_close", "check_update", "check_writer", "holder_for"]
+__all__ = [
+    "check_close",
+    "check_update",
+    "check_writer",
+    "holder_for",
+    "require_admin",
+]
 
-#: An agent is chatting with the customer: the ticket is held, and the bot keeps quiet.
-LIVE_STATUSES = ("in_progress", "waiting")
+
+def require_admin(agent: Agent, refusal: str) -> Agent:
+    """``agent`` if an admin; :class:`Forbidden` with ``refusal`` otherwise."""
+    if agent.role != "admin":
+        raise Forbidden(refusal)
+    return agent
 
 
 def holder_for(agent: Agent) -> str | None:

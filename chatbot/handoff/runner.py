@@ -30,11 +30,11 @@ from chatbot.handoff.broadcast import Broadcaster
 from chatbot.handoff.engine_slots import TURN_CAPACITY, EngineSlots
 from chatbot.handoff.fair_use import FairUse
 from chatbot.handoff.live_chat import LiveChat
-from chatbot.handoff.permissions import LIVE_STATUSES
 from chatbot.handoff.wire import reply_data
 from chatbot.identity import Identity
 from chatbot.metrics import Metrics
 from chatbot.store import Conversation, NewMessage, NewTicket, Store, StoredMessage, Ticket
+from chatbot.ticket_types import LIVE_STATUSES
 from chatbot.tickets.drafts import TicketSummary
 
 __all__ = ["DiagnoseFn", "TurnRunner"]

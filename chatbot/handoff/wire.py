@@ -2,29 +2,48 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from chatbot.engine import Reply
 from chatbot.records import iso_time
 from chatbot.store import StoredMessage, Ticket
 
-__all__ = ["iso_time", "reply_data", "wire_message", "wire_ticket"]
+__all__ = ["ArticleLike", "article_card", "iso_time", "reply_data", "wire_message", "wire_ticket"]
+
+
+class ArticleLike(Protocol):
+    """A help-centre article as the bot or an agent shows it."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def lang(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def url(self) -> str | None: ...
+
+
+def article_card(article: ArticleLike) -> dict[str, Any]:
+    """The card the customer sees for an article, from the bot or an agent."""
+    card: dict[str, Any] = {
+        "id": article.id,
+        "lang": article.lang,
+        "title": article.title,
+        "summary": article.summary,
+    }
+    if article.url:
+        card["url"] = article.url
+    return card
 
 
 def reply_data(reply: Reply) -> dict[str, Any]:
     """The optional parts of a bot reply, as stored beside its text."""
     data: dict[str, Any] = {"lang": reply.lang}
     if reply.articles:
-        data["articles"] = [
-            {
-                "id": a.id,
-                "lang": a.lang,
-                "title": a.title,
-                "summary": a.summary,
-                **({"url": a.url} if a.url else {}),
-            }
-            for a in reply.articles
-        ]
+        data["articles"] = [article_card(a) for a in reply.articles]
     if reply.ask is not None:
         ask: dict[str, Any] = {"field": reply.ask.field, "kind": reply.ask.kind}
         if reply.ask.id:

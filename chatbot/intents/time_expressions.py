@@ -211,13 +211,40 @@ def _at(tokens: Sequence[str], i: int, lexicon: TimeLexicon, now: datetime, part
             _inner_part(tokens, range(i + 1, i + reading.length), lexicon, parts)
         return reading.length
     if phrase is None:
-        for number, forms in enumerate(lexicon.weekdays):
-            weekday = longest(tokens, i, forms)
-            if weekday is not None:
-                if parts.day is None:
-                    parts.day = now.date() - timedelta(days=(now.weekday() - number) % 7)
-                return len(weekday)
-        return len(pm) if pm is not None else 0
+        weekday = _weekday_at(tokens, i, lexicon, now, parts)
+        return weekday or (len(pm) if pm is not None else 0)
+    _phrase_into(phrase, tokens, i, lexicon, now, parts)
+    return len(phrase)
+
+
+def _weekday_at(
+    tokens: Sequence[str], i: int, lexicon: TimeLexicon, now: datetime, parts: _Parts
+) -> int:
+    """A weekday named at ``tokens[i]``: its last one, not after today; its length."""
+    for number, forms in enumerate(lexicon.weekdays):
+        weekday = longest(tokens, i, forms)
+        if weekday is not None:
+            if parts.day is None:
+                parts.day = now.date() - timedelta(days=(now.weekday() - number) % 7)
+            return len(weekday)
+    return 0
+
+
+def _phrase_into(
+    phrase: tuple[str, ...],
+    tokens: Sequence[str],
+    i: int,
+    lexicon: TimeLexicon,
+    now: datetime,
+    parts: _Parts,
+) -> None:
+    """What the lexicon's phrase at ``tokens[i]`` says: a weekend, a day and its time, hours
+    or days ago, or a part of the day."""
+    weekend = longest(tokens, i, lexicon.weekend)
+    day_time = longest(tokens, i, lexicon.day_times)
+    fixed = longest(tokens, i, lexicon.fixed_hours_ago)
+    relative = longest(tokens, i, lexicon.days_ago)
+    part = longest(tokens, i, lexicon.day_parts)
     if phrase == weekend:
         parts.day = parts.day or now.date() - timedelta(days=(now.weekday() - _SATURDAY) % 7)
     elif phrase == day_time and day_time is not None:
@@ -232,7 +259,6 @@ def _at(tokens: Sequence[str], i: int, lexicon: TimeLexicon, now: datetime, part
         _inner_part(tokens, range(i, i + len(relative)), lexicon, parts)
     elif part is not None:
         parts.part = parts.part or lexicon.day_parts[part]
-    return len(phrase)
 
 
 def _inner_part(tokens: Sequence[str], indices: range, lexicon: TimeLexicon, parts: _Parts) -> None:
@@ -290,19 +316,7 @@ def _compose(parts: _Parts, now: datetime) -> str | None:
         return None
     if parts.day is None:
         assert hour is not None
-        if parts.clock is None:
-            moment = datetime.combine(today, time(*hour))
-            begun = _begun(moment, naive_now)
-            return (begun or moment - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
-        candidates = [hour]
-        if parts.twelve_hour and hour == parts.clock and parts.part is None and hour[0] < 12:
-            candidates.append((hour[0] + 12, hour[1]))
-        moments = []
-        for h in candidates:
-            moment = datetime.combine(today, time(*h))
-            moments.append(moment if moment <= naive_now else moment - timedelta(days=1))
-        # "around 8" said at 04:55: yesterday's 20:00, the last 8 o'clock before now.
-        return max(moments).strftime("%Y-%m-%dT%H:%M")
+        return _last_time_of_day(hour, parts, naive_now)
     if hour is None:
         return min(parts.day, today).isoformat()
     day = parts.day
@@ -320,6 +334,24 @@ def _compose(parts: _Parts, now: datetime) -> str | None:
         else:
             moment = naive_now
     return moment.strftime("%Y-%m-%dT%H:%M")
+
+
+def _last_time_of_day(hour: tuple[int, int], parts: _Parts, naive_now: datetime) -> str:
+    """A time said without a day: the last such moment, today or yesterday."""
+    today = naive_now.date()
+    if parts.clock is None:
+        moment = datetime.combine(today, time(*hour))
+        begun = _begun(moment, naive_now)
+        return (begun or moment - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    candidates = [hour]
+    if parts.twelve_hour and hour == parts.clock and parts.part is None and hour[0] < 12:
+        candidates.append((hour[0] + 12, hour[1]))
+    moments = []
+    for h in candidates:
+        moment = datetime.combine(today, time(*h))
+        moments.append(moment if moment <= naive_now else moment - timedelta(days=1))
+    # "around 8" said at 04:55: yesterday's 20:00, the last 8 o'clock before now.
+    return max(moments).strftime("%Y-%m-%dT%H:%M")
 
 
 def _begun(moment: datetime, now: datetime) -> datetime | None:

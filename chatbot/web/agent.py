@@ -11,13 +11,13 @@ import asyncio
 import logging
 from typing import Any
 
-import socketio
 from aiohttp import web
 
-from chatbot.errors import ChatbotError, Forbidden, NotFound, Unauthorized
+from chatbot.errors import ChatbotError, NotFound, Unauthorized
+from chatbot.handoff.permissions import require_admin
 from chatbot.handoff.reports import period_report
+from chatbot.handoff.wire import article_card
 from chatbot.protocol import (
-    error_ack,
     ok_ack,
     parse_agent_history,
     parse_agent_text,
@@ -32,15 +32,13 @@ from chatbot.protocol import (
 )
 from chatbot.records import message_record, note_record, ticket_record
 from chatbot.settings import LANGUAGES
-from chatbot.store import PRIORITIES, Agent
+from chatbot.store import Agent
+from chatbot.ticket_types import PRIORITIES
 from chatbot.web import keys
 from chatbot.web.broadcast import AGENTS_ROOM, conversation_room
-from chatbot.web.customer import acked
+from chatbot.web.namespace import Namespace, acked, refused
 
-__all__ = ["EDITABLE_STATUSES", "AgentNamespace", "agent_record", "article_card"]
-
-#: Statuses an agent sets directly; closing has its own step (with a resolution).
-EDITABLE_STATUSES = ("open", "waiting", "in_progress")
+__all__ = ["AgentNamespace", "agent_record", "sent_article"]
 
 log = logging.getLogger(__name__)
 
@@ -49,26 +47,17 @@ def agent_record(agent: Agent) -> dict[str, Any]:
     return {"id": agent.id, "name": agent.name, "email": agent.email, "role": agent.role}
 
 
-def article_card(app: web.Application, article_id: str, lang: str) -> dict[str, Any]:
+def sent_article(app: web.Application, article_id: str, lang: str) -> dict[str, Any]:
     """The card the customer sees when an agent sends an article."""
     article = app[keys.ENGINE].index.kb.translation(article_id, lang)
     if article is None:
         raise NotFound(f"no article {article_id}")
-    card = {
-        "id": article.id,
-        "lang": article.lang,
-        "title": article.title,
-        "summary": article.summary,
-    }
-    if article.url:
-        card["url"] = article.url
-    return card
+    return article_card(article)
 
 
-class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
+class AgentNamespace(Namespace):
     def __init__(self, app: web.Application, namespace: str = "/agent") -> None:
-        super().__init__(namespace)
-        self.app = app
+        super().__init__(app, namespace)
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
@@ -76,9 +65,7 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         try:
             agent = await self.app[keys.AGENT_AUTH].verify(token)
         except ChatbotError as exc:
-            raise socketio.exceptions.ConnectionRefusedError(
-                exc.message, {"code": exc.code}
-            ) from None
+            raise refused(exc) from None
         await self.save_session(sid, {"token": token, "agent_id": agent.id})
         live = self.app[keys.LIVE]
         await live.presence.connect(agent, sid)
@@ -205,7 +192,7 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         agent = await self._agent(sid)
         articles = None
         if request.article is not None:
-            articles = [article_card(self.app, *request.article)]
+            articles = [sent_article(self.app, *request.article)]
         stored, created = await self.app[keys.LIVE].agent_message(
             agent, request.ticket, request.id, request.text, articles
         )
@@ -239,7 +226,7 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
 
     @acked
     async def on_update(self, sid: str, data: Any = None) -> dict[str, Any]:
-        change = parse_ticket_change(data, PRIORITIES, EDITABLE_STATUSES)
+        change = parse_ticket_change(data)
         agent = await self._agent(sid)
         live = self.app[keys.LIVE]
         return ok_ack(ticket=await live.record(await live.update(agent, change)))
@@ -271,42 +258,15 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         for hit in result.hits:
             article = kb.kb.translation(hit.article_id, lang or hit.lang)
             if article is not None:
-                articles.append(
-                    {
-                        "id": article.id,
-                        "lang": article.lang,
-                        "title": article.title,
-                        "summary": article.summary,
-                        "url": article.url,
-                        "score": round(hit.score, 3),
-                    }
-                )
+                # The console's search lists the url even when there is none.
+                card = {**article_card(article), "url": article.url}
+                articles.append({**card, "score": round(hit.score, 3)})
         return ok_ack(articles=articles)
 
     @acked
     async def on_reports(self, sid: str, data: Any = None) -> dict[str, Any]:
-        agent = await self._agent(sid)
-        if agent.role != "admin":
-            raise Forbidden("reports are for admins")
+        require_admin(await self._agent(sid), "reports are for admins")
         days = data.get("days", 30) if isinstance(data, dict) else 30
         if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 366:
             raise ChatbotError("'days' must be 1-366", code="invalid_payload")
         return ok_ack(**await period_report(self.app[keys.STORE], self.app[keys.CLOCK](), days))
-
-    async def trigger_event(self, event: str, *args: Any) -> Any:
-        if event in ("connect", "disconnect"):
-            # A client may name an event "connect" or "disconnect": only the server's own
-            # calls carry the handshake's environ, or come while the socket is closing.
-            if event == "connect":
-                genuine = (
-                    len(args) >= 2 and isinstance(args[1], dict) and "aiohttp.request" in args[1]
-                )
-            else:
-                genuine = bool(args) and not self.server.manager.is_connected(
-                    args[0], self.namespace
-                )
-            if not genuine:
-                return error_ack(ChatbotError(f"'{event}' is not an event", code="unknown_event"))
-        elif not hasattr(self, f"on_{event}"):
-            return error_ack(ChatbotError(f"unknown event '{event}'", code="unknown_event"))
-        return await super().trigger_event(event, *args)

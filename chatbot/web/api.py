@@ -17,14 +17,15 @@ from typing import Any
 
 from aiohttp import web
 
-from chatbot.errors import ChatbotError, Forbidden, InvalidPayload, RateLimited, Unauthorized
-from chatbot.handoff.permissions import check_close, check_update
+from chatbot.errors import ChatbotError, InvalidPayload, RateLimited, Unauthorized
+from chatbot.handoff.permissions import check_close, check_update, require_admin
 from chatbot.handoff.reports import period_report
 from chatbot.protocol import CLIENT_ID, TicketChange, parse_ticket_change
 from chatbot.records import iso_time, message_record, note_record, ticket_record
-from chatbot.store import PRIORITIES, STATUSES, Agent
+from chatbot.store import Agent
+from chatbot.ticket_types import STATUSES
 from chatbot.web import keys
-from chatbot.web.agent import EDITABLE_STATUSES, agent_record
+from chatbot.web.agent import agent_record
 from chatbot.web.openapi import OPENAPI
 
 __all__ = ["api_routes", "error_middleware", "json_body", "request_agent"]
@@ -192,7 +193,7 @@ async def patch_ticket(request: web.Request) -> web.Response:
 
 
 def _change(number: str, data: dict[str, Any]) -> TicketChange:
-    return parse_ticket_change({**data, "ticket": number}, PRIORITIES, EDITABLE_STATUSES)
+    return parse_ticket_change({**data, "ticket": number})
 
 
 def _display_name(data: dict[str, Any], key: str) -> str | None:
@@ -227,8 +228,8 @@ async def post_message(request: web.Request) -> web.Response:
     if len(names) > 1:
         raise InvalidPayload("'on_behalf_of' and 'author' name different people")
     on_behalf_of = names.pop() if names else None
-    if on_behalf_of is not None and agent.role != "admin":
-        raise Forbidden("only admins may post on behalf of someone else")
+    if on_behalf_of is not None:
+        require_admin(agent, "only admins may post on behalf of someone else")
     stored, created = await request.app[keys.LIVE].agent_message(
         agent, request.match_info["number"], client_id, text, via="api", on_behalf_of=on_behalf_of
     )
@@ -240,9 +241,7 @@ async def post_message(request: web.Request) -> web.Response:
 
 @routes.get("/api/reports")
 async def reports(request: web.Request) -> web.Response:
-    agent = await request_agent(request)
-    if agent.role != "admin":
-        raise Forbidden("reports are for admins")
+    require_admin(await request_agent(request), "reports are for admins")
     try:
         days = min(max(int(request.query.get("days", "30")), 1), 366)
     except ValueError:

@@ -7,23 +7,19 @@ acknowledges, and answers bad input with an error ack; no input can crash it.
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import time
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
 
-import socketio
 from aiohttp import web
 
 from chatbot.engine import ConversationState
 from chatbot.engine.welcome import welcome
-from chatbot.errors import ChatbotError, InvalidToken, RateLimited, StoreUnavailable
+from chatbot.errors import ChatbotError, InvalidToken, RateLimited
 from chatbot.handoff.wire import wire_message
 from chatbot.identity import Identity, verify_user_token
 from chatbot.protocol import (
     PROTOCOL_VERSION,
-    error_ack,
     ok_ack,
     parse_auth,
     parse_history,
@@ -39,48 +35,20 @@ from chatbot.store import NewMessage
 from chatbot.store.ephemeral import MemoryEphemeral
 from chatbot.web import keys
 from chatbot.web.broadcast import conversation_room
+from chatbot.web.namespace import Namespace, acked, count_failure, refused
 from chatbot.web.sockets import peer_address
 
-__all__ = ["CustomerNamespace", "acked"]
+__all__ = ["CustomerNamespace"]
 
 log = logging.getLogger(__name__)
 
 #: A turn not answered this many seconds after its message is run from the work queue.
 SAFETY_NET_SECONDS = 30.0
 
-Handler = TypeVar("Handler", bound=Callable[..., Awaitable[dict[str, Any]]])
 
-
-def _count_failure(app: web.Application, exc: ChatbotError) -> None:
-    """Every refused event or connection counts in the metrics; a store outage also tells
-    the live chat to resync clients once it is over."""
-    app[keys.METRICS].error(exc.code)
-    if isinstance(exc, StoreUnavailable):
-        app[keys.HEARTBEAT].store_failed()
-
-
-def acked(handler: Handler) -> Handler:
-    """Turn every failure into an error ack with a stable code; log the unexpected."""
-
-    @functools.wraps(handler)
-    async def wrapper(self: CustomerNamespace, sid: str, *args: Any) -> dict[str, Any]:
-        try:
-            return await handler(self, sid, *args)
-        except ChatbotError as exc:
-            _count_failure(self.app, exc)
-            return error_ack(exc)
-        except Exception:
-            log.exception("%s failed", handler.__name__)
-            self.app[keys.METRICS].error("server_error")
-            return error_ack(ChatbotError("unexpected server error; please retry"))
-
-    return wrapper  # type: ignore[return-value]
-
-
-class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
+class CustomerNamespace(Namespace):
     def __init__(self, app: web.Application, namespace: str = "/") -> None:
-        super().__init__(namespace)
-        self.app = app
+        super().__init__(app, namespace)
         # A widget reads history on (re)connect and sends typing a few times a minute.
         # Per socket, in this process (a socket lives in one), in bounded memory.
         buckets = MemoryEphemeral(clock=time.monotonic)
@@ -98,11 +66,8 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         try:
             await self._connect(sid, environ, auth)
         except ChatbotError as exc:
-            # The client's connect_error receives {"message": ..., "data": {"code": ...}}.
-            _count_failure(self.app, exc)
-            raise socketio.exceptions.ConnectionRefusedError(
-                exc.message, {"code": exc.code}
-            ) from None
+            count_failure(self.app, exc)
+            raise refused(exc) from None
 
     async def _connect(self, sid: str, environ: dict[str, Any], auth: Any) -> None:
         app = self.app
@@ -303,18 +268,3 @@ class CustomerNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             session["visitor_id"], rating.ticket, rating.score, comment
         )
         return ok_ack(ticket=ticket.number, rating=ticket.rating)
-
-    async def trigger_event(self, event: str, *args: Any) -> Any:
-        """Unknown events get an error ack instead of silence.
-
-        python-socketio also routes a client's EVENT packet named "connect" here; only the
-        real handshake carries the server's environ (with the aiohttp request in it).
-        """
-        handshake = len(args) >= 2 and isinstance(args[1], dict) and "aiohttp.request" in args[1]
-        if event == "connect" and not handshake:
-            return error_ack(ChatbotError("'connect' is not an event", code="unknown_event"))
-        if not hasattr(self, f"on_{event}"):
-            if len(args) >= 1:
-                log.debug("unknown event %r", event)
-            return error_ack(ChatbotError(f"unknown event '{event}'", code="unknown_event"))
-        return await super().trigger_event(event, *args)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from chatbot.errors import Forbidden, NotFound
+from chatbot.errors import NotFound
+from chatbot.handoff.permissions import require_admin
 from chatbot.protocol import parse_incident, parse_incident_messages
 from chatbot.records import incident_record, iso_time
 from chatbot.settings import LANGUAGES
@@ -24,10 +25,9 @@ routes = web.RouteTableDef()
 
 
 async def _admin(request: web.Request) -> Agent:
-    agent = await request_agent(request)
-    if agent.role != "admin":
-        raise Forbidden("incidents are announced and resolved by admins")
-    return agent
+    return require_admin(
+        await request_agent(request), "incidents are announced and resolved by admins"
+    )
 
 
 def _services(request: web.Request) -> tuple[str, ...]:

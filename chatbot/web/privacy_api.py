@@ -11,7 +11,8 @@ import logging
 
 from aiohttp import web
 
-from chatbot.errors import Forbidden, InvalidPayload, NotFound
+from chatbot.errors import InvalidPayload, NotFound
+from chatbot.handoff.permissions import require_admin
 from chatbot.privacy import erase_visitor, export_visitor
 from chatbot.store import Agent
 from chatbot.web import keys
@@ -27,10 +28,9 @@ routes = web.RouteTableDef()
 
 
 async def _admin(request: web.Request) -> Agent:
-    agent = await request_agent(request)
-    if agent.role != "admin":
-        raise Forbidden("exporting and erasing customers' data is for admins")
-    return agent
+    return require_admin(
+        await request_agent(request), "exporting and erasing customers' data is for admins"
+    )
 
 
 async def _visitor_id(request: web.Request) -> str:
