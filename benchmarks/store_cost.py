@@ -40,9 +40,9 @@ sys.path.insert(0, str(ROOT))
 import yaml  # noqa: E402
 from aiohttp.test_utils import TestServer  # noqa: E402
 
-from chatbot import keys  # noqa: E402
 from chatbot.app import create_app  # noqa: E402
 from chatbot.settings import Settings  # noqa: E402
+from chatbot.web import keys  # noqa: E402
 from tests.fixtures import ChatClient, server_url  # noqa: E402
 from tests.store_meter import StoreMeter  # noqa: E402
 
