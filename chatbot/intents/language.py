@@ -87,11 +87,6 @@ class LanguageIdentifier:
         probs = self._heads.probabilities(self._tfidf.row(text))[0]
         return {lang: float(p) for lang, p in zip(self.languages, probs, strict=True)}
 
-    def detect(self, text: str) -> tuple[str, float]:
-        probs = self.probabilities(text)
-        lang = max(probs, key=probs.__getitem__)
-        return lang, probs[lang]
-
     def detect_many(self, texts: Sequence[str]) -> list[str]:
         probs = self._model.predict_proba(self._vectorizer.transform(list(texts)))
         return [self.languages[int(i)] for i in np.argmax(probs, axis=1)]
