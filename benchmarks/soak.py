@@ -386,7 +386,12 @@ class Crowd:
                     await visitor.say(option["label"], value=option["value"])
             if wants_person and not visitor.tickets and not self.stop.is_set():
                 await self.pause(rng)
-                await visitor.say(TICKET_REQUEST)
+                replies = await visitor.say(TICKET_REQUEST)
+                asked = replies[-1].get("ask", {}) if replies else {}
+                if asked.get("field") == "contact_email":
+                    # The optional address the bot asks of anonymous visitors: skipped.
+                    await self.pause(rng)
+                    await visitor.say("Skip", value="skip")
                 if not await visitor.until(lambda: bool(visitor.tickets), TIMEOUT):
                     self.stats.error("no ticket for a customer who asked for a person")
             if visitor.tickets:
