@@ -16,7 +16,8 @@ from chatbot.engine.actions import Action, AttachToTicket
 from chatbot.engine.builder import VAGUE_MAX_WORDS, TurnBuilder
 from chatbot.engine.context import EngineContext
 from chatbot.engine.diagnosis_flow import diagnosis_done, start_diagnosis
-from chatbot.engine.form_flow import MAX_ASKS, handle_form, handoff_now, start_form
+from chatbot.engine.form_answers import handle_form
+from chatbot.engine.form_flow import MAX_ASKS, handoff_now, start_form
 from chatbot.engine.language import choose_language
 from chatbot.engine.messages import Inbound, Reply
 from chatbot.engine.state import ConversationState
@@ -381,6 +382,45 @@ def turn(state: ConversationState, inbound: Inbound, ctx: EngineContext) -> Turn
     return done()
 
 
+def _small_talk(t: TurnBuilder, inbound: Inbound, prediction: Prediction, sure: bool) -> bool:
+    """A greeting, thanks or goodbye (its words, or the model sure of a short message)
+    gets its phrase; a greeting is an opening: the services to pick from, so there is a
+    next step."""
+    ctx = t.ctx
+    lexicon_kind = next((k for k in SMALL_TALK if ctx.phrases.matches(inbound.text, k)), None)
+    if not lexicon_kind and not (prediction.intent in SMALL_TALK and sure):
+        return False
+    kind = lexicon_kind or prediction.intent
+    t.intent = kind
+    if kind == "greeting":
+        t.offer_services("greeting")
+    else:
+        t.say(kind)
+    return True
+
+
+def _owner_only(t: TurnBuilder, inbound: Inbound, prediction: Prediction) -> bool:
+    """An account action only the owner may ask for, from someone who is not the
+    verified owner: general information and how the owner authorises it, no ticket."""
+    ctx = t.ctx
+    action = ctx.account_actions.match(inbound.text)
+    if action is None or prediction.in_scope < 0.5:
+        # "How do I close my savings account" is a bank's owner-only request, not ours.
+        return False
+    if inbound.identity and inbound.identity.is_owner:
+        return False
+    t.say("account_owner_only")
+    # The rule's article where this help centre has it, else what search finds for the
+    # request; never a reference to an article that is not there.
+    shown = action.article is not None and t.article_card(action.article)
+    if not shown:
+        result = ctx.index.search(inbound.text)
+        if result.top is not None and result.confidence >= ctx.answer_threshold:
+            t.search = result
+            t.article_card(result.top.article_id)
+    return True
+
+
 def _new_request(t: TurnBuilder, m: _Message) -> tuple[str, ...]:
     """A message that answers nothing pending: small talk, a person, a ticket, a question."""
     ctx = t.ctx
@@ -390,36 +430,14 @@ def _new_request(t: TurnBuilder, m: _Message) -> tuple[str, ...]:
     t.intent = prediction.intent
     confident = prediction.intent_confidence >= ctx.intent_threshold
     short = len(words(inbound.text)) <= _SMALL_TALK_MAX_WORDS
-    lexicon_kind = next((k for k in SMALL_TALK if ctx.phrases.matches(inbound.text, k)), None)
-    if lexicon_kind or (prediction.intent in SMALL_TALK and confident and short):
-        kind = lexicon_kind or prediction.intent
-        t.intent = kind
-        if kind == "greeting":
-            # A greeting is an opening: the services to pick from, so there is a next step.
-            t.offer_services("greeting")
-        else:
-            t.say(kind)
+    if _small_talk(t, inbound, prediction, confident and short):
         return ()
     if prediction.intent == "human_agent" and confident:
         _wants_a_person(t, prediction)
         return ()
     if follow_up(t, inbound, m.entities, prediction.intent == "ticket_status" and confident):
         return ()
-    action = ctx.account_actions.match(inbound.text)
-    if action is not None and prediction.in_scope < 0.5:
-        # "How do I close my savings account" is a bank's owner-only request, not ours.
-        action = None
-    if action is not None and not (inbound.identity and inbound.identity.is_owner):
-        # Owner-only: general information and how the owner authorises it, no ticket.
-        t.say("account_owner_only")
-        # The rule's article where this help centre has it, else what search finds for
-        # the request; never a reference to an article that is not there.
-        shown = action.article is not None and t.article_card(action.article)
-        if not shown:
-            result = ctx.index.search(inbound.text)
-            if result.top is not None and result.confidence >= ctx.answer_threshold:
-                t.search = result
-                t.article_card(result.top.article_id)
+    if _owner_only(t, inbound, prediction):
         return ()
     # "Never mind" with nothing pending; "cancel my hosting" is a request (above).
     escape = ctx.understander.answers.escape(inbound.text) if short else None
