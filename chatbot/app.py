@@ -31,15 +31,13 @@ from chatbot.store.backends import store_for
 from chatbot.upload_quota import QuotaSettings, UploadQuota
 from chatbot.web import keys
 from chatbot.web.agent import AgentNamespace
-from chatbot.web.api import api_routes, error_middleware
 from chatbot.web.broadcast import SocketBroadcaster
 from chatbot.web.client_address import TrustedProxies, client_address_middleware
 from chatbot.web.customer import CustomerNamespace
 from chatbot.web.diagnosis import DiagnosisRunner
-from chatbot.web.incidents_api import incident_routes
 from chatbot.web.pages import check_home_url, page_routes
-from chatbot.web.privacy_api import privacy_routes
 from chatbot.web.pubsub import RedisManager
+from chatbot.web.rest import PREFIX, rest_app
 from chatbot.web.routes import routes
 from chatbot.web.security import security_headers
 from chatbot.web.sockets import GuardedServer
@@ -130,7 +128,6 @@ def create_app(settings: Settings, *, engine: EngineContext | None = None) -> we
         middlewares=[
             client_address_middleware(proxies),
             security_headers(settings),
-            error_middleware,
         ],
     )
     app[keys.SETTINGS] = settings
@@ -279,8 +276,6 @@ def create_app(settings: Settings, *, engine: EngineContext | None = None) -> we
         app.cleanup_ctx.append(retention_ctx)
     app.on_shutdown.append(close_sockets)
     app.add_routes(routes)
-    app.add_routes(api_routes())
-    app.add_routes(incident_routes())
     app.add_routes(page_routes())
-    app.add_routes(privacy_routes())
+    app.add_subapp(PREFIX, rest_app())
     return app

@@ -47,12 +47,10 @@ async def error_middleware(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
 ) -> web.StreamResponse:
     """API errors as JSON with a stable code; nothing unexpected leaks a traceback."""
-    if not request.path.startswith("/api/"):
-        return await handler(request)
     try:
         return await handler(request)
     except ChatbotError as exc:
-        request.app[keys.METRICS].error(exc.code)
+        request.config_dict[keys.METRICS].error(exc.code)
         return _error(exc)
     except web.HTTPException as exc:
         if exc.status < 400:
@@ -65,7 +63,7 @@ async def error_middleware(
         )
     except Exception:
         log.exception("%s %s failed", request.method, request.path)
-        request.app[keys.METRICS].error("server_error")
+        request.config_dict[keys.METRICS].error("server_error")
         return _error(ChatbotError("unexpected server error; please retry"))
 
 
@@ -93,7 +91,7 @@ def _token(request: web.Request) -> str:
 
 async def request_agent(request: web.Request) -> Agent:
     """The agent whose session token the request carries; :class:`Unauthorized` otherwise."""
-    return await request.app[keys.AGENT_AUTH].verify(_token(request))
+    return await request.config_dict[keys.AGENT_AUTH].verify(_token(request))
 
 
 def _string(data: dict[str, Any], key: str, max_len: int = 500) -> str:
@@ -103,12 +101,14 @@ def _string(data: dict[str, Any], key: str, max_len: int = 500) -> str:
     return value
 
 
-@routes.post("/api/auth/login")
+@routes.post("/auth/login")
 async def login(request: web.Request) -> web.Response:
     data = await json_body(request)
     email = _string(data, "email", 254)
     password = _string(data, "password", 1024)
-    result = await request.app[keys.AGENT_AUTH].login(email, password, request.remote or "unknown")
+    result = await request.config_dict[keys.AGENT_AUTH].login(
+        email, password, request.remote or "unknown"
+    )
     return web.json_response(
         {
             "token": result.token,
@@ -118,20 +118,20 @@ async def login(request: web.Request) -> web.Response:
     )
 
 
-@routes.post("/api/auth/logout")
+@routes.post("/auth/logout")
 async def logout(request: web.Request) -> web.Response:
     token = _token(request)
-    await request.app[keys.AGENT_AUTH].verify(token)
-    await request.app[keys.AGENT_AUTH].logout(token)
+    await request.config_dict[keys.AGENT_AUTH].verify(token)
+    await request.config_dict[keys.AGENT_AUTH].logout(token)
     return web.Response(status=204)
 
 
-@routes.get("/api/me")
+@routes.get("/me")
 async def me(request: web.Request) -> web.Response:
     return web.json_response({"agent": agent_record(await request_agent(request))})
 
 
-@routes.get("/api/tickets")
+@routes.get("/tickets")
 async def list_tickets(request: web.Request) -> web.Response:
     await request_agent(request)
     status = request.query.get("status") or None
@@ -142,20 +142,20 @@ async def list_tickets(request: web.Request) -> web.Response:
     except ValueError:
         raise InvalidPayload("'limit' must be a number") from None
     query = (request.query.get("q") or "").strip().lower()[:200]
-    live = request.app[keys.LIVE]
+    live = request.config_dict[keys.LIVE]
     agents = await live.agents()
-    tickets = await request.app[keys.STORE].list_tickets(status, 500 if query else limit)
+    tickets = await request.config_dict[keys.STORE].list_tickets(status, 500 if query else limit)
     records = [ticket_record(t, agents) for t in tickets]
     if query:
         records = [r for r in records if query in json.dumps(r, ensure_ascii=False).lower()]
     return web.json_response({"tickets": records[:limit]})
 
 
-@routes.get("/api/tickets/{number}")
+@routes.get("/tickets/{number}")
 async def get_ticket(request: web.Request) -> web.Response:
     await request_agent(request)
-    live = request.app[keys.LIVE]
-    store = request.app[keys.STORE]
+    live = request.config_dict[keys.LIVE]
+    store = request.config_dict[keys.STORE]
     ticket = await live.ticket(request.match_info["number"])
     agents = await live.agents()
     messages = await store.messages_after(ticket.conversation_id, 0, 10_000)
@@ -168,11 +168,11 @@ async def get_ticket(request: web.Request) -> web.Response:
     )
 
 
-@routes.patch("/api/tickets/{number}")
+@routes.patch("/tickets/{number}")
 async def patch_ticket(request: web.Request) -> web.Response:
     agent = await request_agent(request)
     data = await json_body(request)
-    live = request.app[keys.LIVE]
+    live = request.config_dict[keys.LIVE]
     number = request.match_info["number"]
     if data.get("status") != "closed":
         ticket = await live.update(agent, _change(number, data))
@@ -205,7 +205,7 @@ def _display_name(data: dict[str, Any], key: str) -> str | None:
     return name
 
 
-@routes.post("/api/tickets/{number}/messages")
+@routes.post("/tickets/{number}/messages")
 async def post_message(request: web.Request) -> web.Response:
     """An agent or a helpdesk bridge answers: the reply reaches the customer's chat.
 
@@ -217,7 +217,7 @@ async def post_message(request: web.Request) -> web.Response:
     """
     agent = await request_agent(request)
     data = await json_body(request)
-    text = _string(data, "text", request.app[keys.SETTINGS].max_message_chars).strip()
+    text = _string(data, "text", request.config_dict[keys.SETTINGS].max_message_chars).strip()
     if not text:
         raise InvalidPayload("'text' must not be empty")
     client_id = data.get("id") or "api-" + secrets.token_hex(8)
@@ -230,7 +230,7 @@ async def post_message(request: web.Request) -> web.Response:
     on_behalf_of = names.pop() if names else None
     if on_behalf_of is not None:
         require_admin(agent, "only admins may post on behalf of someone else")
-    stored, created = await request.app[keys.LIVE].agent_message(
+    stored, created = await request.config_dict[keys.LIVE].agent_message(
         agent, request.match_info["number"], client_id, text, via="api", on_behalf_of=on_behalf_of
     )
     return web.json_response(
@@ -239,18 +239,18 @@ async def post_message(request: web.Request) -> web.Response:
     )
 
 
-@routes.get("/api/reports")
+@routes.get("/reports")
 async def reports(request: web.Request) -> web.Response:
     require_admin(await request_agent(request), "reports are for admins")
     try:
         days = min(max(int(request.query.get("days", "30")), 1), 366)
     except ValueError:
         raise InvalidPayload("'days' must be a number") from None
-    app = request.app
+    app = request.config_dict
     return web.json_response(await period_report(app[keys.STORE], app[keys.CLOCK](), days))
 
 
-@routes.get("/api/openapi.json")
+@routes.get("/openapi.json")
 async def openapi(request: web.Request) -> web.Response:
     return web.json_response(OPENAPI)
 

@@ -31,21 +31,23 @@ async def _admin(request: web.Request) -> Agent:
 
 
 def _services(request: web.Request) -> tuple[str, ...]:
-    services = request.app[keys.ENGINE].understander.classifier.services
+    services = request.config_dict[keys.ENGINE].understander.classifier.services
     return tuple(s for s in services if s != "none")
 
 
 async def _announce(request: web.Request, record: dict[str, object]) -> None:
-    request.app[keys.TURNS].forget_incidents()
-    await request.app[keys.SIO].emit("incident", record, room=AGENTS_ROOM, namespace="/agent")
+    request.config_dict[keys.TURNS].forget_incidents()
+    await request.config_dict[keys.SIO].emit(
+        "incident", record, room=AGENTS_ROOM, namespace="/agent"
+    )
 
 
-@routes.post("/api/incidents")
+@routes.post("/incidents")
 async def create_incident(request: web.Request) -> web.Response:
     admin = await _admin(request)
     change = parse_incident(await json_body(request), _services(request), LANGUAGES)
-    now = request.app[keys.CLOCK]()
-    incident = await request.app[keys.STORE].create_incident(
+    now = request.config_dict[keys.CLOCK]()
+    incident = await request.config_dict[keys.STORE].create_incident(
         NewIncident(
             service=change.service,
             targets=change.targets,
@@ -60,18 +62,18 @@ async def create_incident(request: web.Request) -> web.Response:
     return web.json_response({"incident": record}, status=201)
 
 
-@routes.get("/api/incidents")
+@routes.get("/incidents")
 async def list_incidents(request: web.Request) -> web.Response:
     await request_agent(request)
     active = request.query.get("active") in ("1", "true", "yes")
-    incidents = await request.app[keys.STORE].list_incidents(active_only=active)
+    incidents = await request.config_dict[keys.STORE].list_incidents(active_only=active)
     return web.json_response({"incidents": [incident_record(i) for i in incidents]})
 
 
-@routes.get("/api/incidents/{id}")
+@routes.get("/incidents/{id}")
 async def get_incident(request: web.Request) -> web.Response:
     await request_agent(request)
-    store = request.app[keys.STORE]
+    store = request.config_dict[keys.STORE]
     incident = await store.get_incident(request.match_info["id"].upper()[:40])
     if incident is None:
         raise NotFound("no such incident")
@@ -84,30 +86,32 @@ async def get_incident(request: web.Request) -> web.Response:
     )
 
 
-@routes.post("/api/incidents/{id}/resolve")
+@routes.post("/incidents/{id}/resolve")
 async def resolve_incident(request: web.Request) -> web.Response:
     await _admin(request)
     data = await json_body(request)
     resolution = parse_incident_messages(data.get("messages"), LANGUAGES, required=False)
-    store = request.app[keys.STORE]
+    store = request.config_dict[keys.STORE]
     incident_id = request.match_info["id"].upper()[:40]
-    incident = await store.resolve_incident(incident_id, request.app[keys.CLOCK](), resolution)
-    closed = await request.app[keys.LIVE].incident_resolved(incident)
+    incident = await store.resolve_incident(
+        incident_id, request.config_dict[keys.CLOCK](), resolution
+    )
+    closed = await request.config_dict[keys.LIVE].incident_resolved(incident)
     record = incident_record(incident)
     await _announce(request, record)
     return web.json_response({"incident": record, "closed_tickets": [t.number for t in closed]})
 
 
-@routes.get("/api/status")
+@routes.get("/status")
 async def public_status(request: web.Request) -> web.Response:
     """Active incidents for a public status page: the service and what customers are told,
     never the affected servers or domains. ``?lang=fi`` picks the language."""
     lang = request.query.get("lang", "")
-    settings = request.app[keys.SETTINGS]
+    settings = request.config_dict[keys.SETTINGS]
     if lang not in LANGUAGES:
         lang = settings.default_language
-    incidents = await request.app[keys.STORE].list_incidents(active_only=True)
-    phrases = request.app[keys.ENGINE].phrases
+    incidents = await request.config_dict[keys.STORE].list_incidents(active_only=True)
+    phrases = request.config_dict[keys.ENGINE].phrases
     body = {
         "status": "degraded" if incidents else "ok",
         "incidents": [

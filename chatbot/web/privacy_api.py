@@ -37,7 +37,7 @@ async def _visitor_id(request: web.Request) -> str:
     visitor_id = request.match_info["visitor_id"].strip()
     number = request.query.get("ticket", "").strip()
     if number:
-        ticket = await request.app[keys.LIVE].ticket(number)
+        ticket = await request.config_dict[keys.LIVE].ticket(number)
         if visitor_id not in ("-", ticket.visitor_id):
             raise InvalidPayload(f"{ticket.number} is not this customer's ticket")
         return ticket.visitor_id
@@ -46,11 +46,11 @@ async def _visitor_id(request: web.Request) -> str:
     return visitor_id
 
 
-@routes.get("/api/customers/{visitor_id:[^/]+}/export")
+@routes.get("/customers/{visitor_id:[^/]+}/export")
 async def export_customer(request: web.Request) -> web.Response:
     agent = await _admin(request)
     visitor_id = await _visitor_id(request)
-    app = request.app
+    app = request.config_dict
     export = await export_visitor(app[keys.STORE], app[keys.ATTACHMENTS], visitor_id)
     if not export["conversations"] and not export["tickets"]:
         raise NotFound("nothing is stored about this customer")
@@ -58,11 +58,11 @@ async def export_customer(request: web.Request) -> web.Response:
     return web.json_response(export, headers={"Cache-Control": "no-store"})
 
 
-@routes.delete("/api/customers/{visitor_id:[^/]+}")
+@routes.delete("/customers/{visitor_id:[^/]+}")
 async def delete_customer(request: web.Request) -> web.Response:
     agent = await _admin(request)
     visitor_id = await _visitor_id(request)
-    app = request.app
+    app = request.config_dict
     erased = await erase_visitor(app[keys.STORE], app[keys.ATTACHMENTS], visitor_id)
     if not erased["conversations"] and not erased["tickets"]:
         raise NotFound("nothing is stored about this customer")
