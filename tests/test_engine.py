@@ -156,3 +156,16 @@ def test_an_off_topic_refusal_is_never_a_dead_end(engine: EngineContext) -> None
         offered.append(ask is not None and ask.field == "service")
     # The services are offered with the first two refusals, then no more.
     assert offered == [True, True, False]
+
+
+def test_the_answer_to_did_this_help_is_recorded_for_the_reports(engine: EngineContext) -> None:
+    shown = turn(
+        ConversationState(), Inbound(text="how do I change my php version", at=NOW), engine
+    )
+    assert shown.state.awaiting == "solved"
+    assert all(reply.feedback is None for reply in shown.replies)
+    confirmed = turn(shown.state, Inbound(text="yes, that worked, thanks", at=NOW), engine)
+    assert confirmed.replies[0].feedback == "confirmed"
+    refused = turn(shown.state, Inbound(text="no, that did not help", at=NOW), engine)
+    assert refused.replies[0].feedback == "not_helpful"
+    assert all(reply.feedback is None for reply in refused.replies[1:])

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from chatbot.engine.actions import Action, CreateTicket
 from chatbot.engine.context import EngineContext
-from chatbot.engine.messages import ArticleRef, Ask, AskKind, Inbound, Option, Reply
+from chatbot.engine.messages import ArticleRef, Ask, AskKind, Feedback, Inbound, Option, Reply
 from chatbot.engine.state import ConversationState
 from chatbot.intents.classifier import Prediction
 from chatbot.intents.entities import without_entities
@@ -55,10 +55,12 @@ class TurnBuilder:
         local = moment.astimezone(self.ctx.hours.timezone)
         return self.ctx.phrases.format_time(self.lang, local, date_only=date_only)
 
-    def say(self, key: str, ask: Ask | None = None, **values: str) -> None:
+    def say(
+        self, key: str, ask: Ask | None = None, *, feedback: Feedback | None = None, **values: str
+    ) -> None:
         values.setdefault("company", self.ctx.company_name)
         text = self.ctx.phrases.say(self.lang, key, **values)
-        self.replies.append(Reply(text=text, lang=self.lang, ask=ask))
+        self.replies.append(Reply(text=text, lang=self.lang, ask=ask, feedback=feedback))
 
     def say_text(self, text: str, ask: Ask | None = None) -> None:
         self.replies.append(Reply(text=text, lang=self.lang, ask=ask))

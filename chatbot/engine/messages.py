@@ -15,12 +15,16 @@ __all__ = [
     "Ask",
     "AskKind",
     "DiagnosisNote",
+    "Feedback",
     "Inbound",
     "Option",
     "Reply",
 ]
 
 AskKind = Literal["text", "choice", "yes_no"]
+#: What the customer said of the article the bot showed, as the reply that answers it
+#: records: yes to "Did this solve your problem?", or no (or "I don't know").
+Feedback = Literal["confirmed", "not_helpful"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,3 +93,6 @@ class Reply:
     lang: str
     articles: tuple[ArticleRef, ...] = ()
     ask: Ask | None = None
+    #: Set on the reply to the customer's answer to "Did this solve your problem?": the
+    #: reports count a knowledge-base answer as confirmed from it.
+    feedback: Feedback | None = None

@@ -150,12 +150,12 @@ def _offer_answer(t: TurnBuilder, asked: str, answer: str) -> None:
     t.state = t.state.evolve(awaiting=None, pending_ask=None)
     if asked == "solved" and answer == "yes":
         t.intent = "thanks"
-        t.say("solved_yes")
+        t.say("solved_yes", feedback="confirmed")
         t.state = t.state.evolve(misses=0, asked={})
         t.next_request()
     elif asked == "solved":
         t.intent = "problem"
-        t.say("solved_no")
+        t.say("solved_no", feedback="not_helpful")
         _offer_ticket(t)
     elif asked == "use_open_ticket" and answer == "yes" and t.state.offered_ticket:
         t.actions.append(AttachToTicket(t.state.offered_ticket))

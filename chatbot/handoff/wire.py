@@ -51,6 +51,9 @@ def reply_data(reply: Reply) -> dict[str, Any]:
         if reply.ask.options:
             ask["options"] = [{"value": o.value, "label": o.label} for o in reply.ask.options]
         data["ask"] = ask
+    if reply.feedback is not None:
+        # For the reports only: the wire message leaves it out.
+        data["feedback"] = reply.feedback
     return data
 
 
