@@ -57,6 +57,45 @@ async def test_a_visitor_gets_one_conversation_and_keeps_it(store: Store) -> Non
     assert await store.get_conversation("c_nope") is None
 
 
+async def test_a_new_conversation_becomes_the_visitors_current_one(store: Store) -> None:
+    first = await store.conversation_for_visitor("visitor-a", "fi", now=10.0)
+    # Still empty: asking again makes no second empty conversation.
+    assert (await store.start_conversation("visitor-a", "fi", now=11.0)).id == first.id
+    await store.append_messages(first.id, [msg("a", "my mail bounces", at=12.0)])
+    second = await store.start_conversation("visitor-a", "en", now=13.0)
+    assert second.id != first.id and second.last_seq == 0 and second.language == "en"
+    assert (await store.conversation_for_visitor("visitor-a", "fi", now=14.0)).id == second.id
+    # A clock that stepped back still starts the new one after the current one.
+    await store.append_messages(second.id, [msg("b", at=15.0)])
+    third = await store.start_conversation("visitor-a", "en", now=5.0)
+    assert third.created_at > second.created_at
+    assert (await store.conversation_for_visitor("visitor-a", "en", now=16.0)).id == third.id
+
+
+async def test_a_visitor_lists_only_their_own_conversations_with_messages(store: Store) -> None:
+    ids = []
+    for n in range(5):
+        conversation = await store.start_conversation("visitor-a", "en", now=100.0 + n)
+        texts = [msg(f"b{n}", "Hello! How can I help?", sender="bot", at=100.5 + n)]
+        texts.append(msg(f"c{n}", f"question {n}", at=100.6 + n))
+        texts.append(msg(f"d{n}", "and more", at=100.7 + n))
+        await store.append_messages(conversation.id, texts)
+        ids.append(conversation.id)
+    empty = await store.start_conversation("visitor-a", "en", now=200.0)
+    other = await store.start_conversation("visitor-b", "en", now=150.0)
+    await store.append_messages(other.id, [msg("x", "not yours")])
+    listed = await store.conversations_of("visitor-a", 0, 3)
+    assert [c.id for c in listed] == ids[::-1][:3]
+    assert [c.first_message for c in listed] == ["question 4", "question 3", "question 2"]
+    newest = listed[0]
+    assert newest.last_seq == 3 and newest.created_at == 104.0 and newest.updated_at == 104.7
+    rest = await store.conversations_of("visitor-a", 3, 3)
+    assert [c.id for c in rest] == ids[::-1][3:]
+    assert empty.id not in {c.id for c in listed + rest}
+    assert [c.id for c in await store.conversations_of("visitor-b")] == [other.id]
+    assert await store.conversations_of("visitor-c") == []
+
+
 async def test_seq_grows_by_one_per_message_whoever_sends_it(store: Store) -> None:
     conversation = await store.conversation_for_visitor("v", "en", now=1.0)
     stored = await store.append_messages(conversation.id, [msg("a"), msg("#b1.0", sender="bot")])
@@ -663,9 +702,68 @@ async def test_conversation_stats_count_conversations_with_messages_in_the_perio
     await store.append_messages(late.id, [msg("q", at=200.0)])
     stats = await store.conversation_stats(since=100.0, until=200.0)
     assert sorted(stats, key=lambda s: s.created_at) == [
-        ConversationStat(id=helped.id, language="fi", created_at=100.0, had_article=True),
+        ConversationStat(
+            id=helped.id, language="fi", created_at=100.0, had_article=True, article_at=101.0
+        ),
         ConversationStat(id=plain.id, language="en", created_at=150.0, had_article=False),
     ]
+
+
+def bot(id: str, at: float, **data: object) -> NewMessage:
+    return NewMessage(id=id, sender="bot", text="...", at=at, data=data)
+
+
+async def test_conversation_stats_say_what_the_customer_did_after_the_last_article(
+    store: Store,
+) -> None:
+    article = [{"id": "smtp"}]
+    confirmed = await store.conversation_for_visitor("v1", "fi", now=100.0)
+    await store.append_messages(
+        confirmed.id,
+        [msg("q", at=100.0), bot("#b1.0", 101.5, articles=article), msg("yes", at=102.0)],
+    )
+    await store.append_messages(confirmed.id, [bot("#b3.0", 102.5, feedback="confirmed")])
+    left = await store.conversation_for_visitor("v2", "en", now=110.0)
+    await store.append_messages(
+        left.id, [msg("q", at=110.0), bot("#b1.0", 111.25, articles=article)]
+    )
+    refused = await store.conversation_for_visitor("v3", "en", now=120.0)
+    await store.append_messages(
+        refused.id,
+        [msg("q", at=120.0), bot("#b1.0", 121.0, articles=article), msg("no", at=122.0)],
+    )
+    await store.append_messages(refused.id, [bot("#b3.0", 122.5, feedback="not_helpful")])
+    again = await store.conversation_for_visitor("v4", "en", now=130.0)
+    await store.append_messages(
+        again.id,
+        [
+            msg("q", at=130.0),
+            bot("#b1.0", 131.0, articles=article),
+            msg("and another thing", at=132.0),
+            bot("#b3.0", 133.125, articles=article),
+        ],
+    )
+    plain = await store.conversation_for_visitor("v5", "en", now=140.0)
+    await store.append_messages(plain.id, [msg("q", at=140.0), bot("#b1.0", 141.0)])
+    stats = {s.id: s for s in await store.conversation_stats(since=100.0, until=200.0)}
+    seen = {
+        name: (stats[c.id].article_at, stats[c.id].confirmed, stats[c.id].wrote_after_article)
+        for name, c in [
+            ("confirmed", confirmed),
+            ("left", left),
+            ("refused", refused),
+            ("again", again),
+            ("plain", plain),
+        ]
+    }
+    assert seen == {
+        "confirmed": (101.5, True, True),
+        "left": (111.25, False, False),
+        "refused": (121.0, False, True),
+        "again": (133.125, False, False),
+        "plain": (None, False, False),
+    }
+    assert stats[plain.id].had_article is False and stats[again.id].had_article is True
 
 
 async def test_tickets_between_are_those_created_in_the_period_oldest_first(

@@ -16,6 +16,7 @@ from chatbot.store.records import (
     Agent,
     Conversation,
     ConversationStat,
+    ConversationSummary,
     Incident,
     NewAgent,
     NewIncident,
@@ -37,6 +38,7 @@ __all__ = [
     "Agents",
     "Conversation",
     "ConversationStat",
+    "ConversationSummary",
     "Conversations",
     "Incident",
     "Incidents",
@@ -70,6 +72,17 @@ class Conversations(Protocol):
         """The visitor's current conversation, created on first use."""
 
     async def get_conversation(self, conversation_id: str) -> Conversation | None: ...
+
+    async def start_conversation(self, visitor_id: str, language: str, now: float) -> Conversation:
+        """A fresh conversation for the visitor, their current one from now on (what
+        :meth:`conversation_for_visitor` returns); their current one when it is still
+        empty, so asking twice makes no second empty conversation."""
+
+    async def conversations_of(
+        self, visitor_id: str, offset: int = 0, limit: int = 20
+    ) -> list[ConversationSummary]:
+        """The visitor's conversations with at least one message, newest first (the order
+        in which they were started), ``limit`` of them from ``offset``."""
 
     async def append_messages(
         self,

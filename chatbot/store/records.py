@@ -12,6 +12,7 @@ __all__ = [
     "Agent",
     "Conversation",
     "ConversationStat",
+    "ConversationSummary",
     "Incident",
     "NewAgent",
     "NewIncident",
@@ -45,6 +46,19 @@ class Conversation:
     last_seq: int
     created_at: float
     updated_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationSummary:
+    """One of a visitor's conversations as their list of conversations shows it."""
+
+    id: str
+    language: str
+    created_at: float
+    updated_at: float
+    last_seq: int
+    #: What the customer wrote first (already redacted when stored); "" when nothing.
+    first_message: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +195,13 @@ class ConversationStat:
     created_at: float
     #: The bot offered at least one help-centre article.
     had_article: bool
+    #: When the bot last offered one (``None``: never).
+    article_at: float | None = None
+    #: The customer said yes to "Did this solve your problem?" (a bot reply recorded
+    #: ``feedback: confirmed``) at least once.
+    confirmed: bool = False
+    #: The customer wrote again after the last article the bot offered.
+    wrote_after_article: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from typing import Any
 from chatbot.errors import NotFound
 from chatbot.store.records import (
     Conversation,
+    ConversationSummary,
     NewMessage,
     NewWork,
     StoredMessage,
@@ -48,6 +49,59 @@ class SQLiteConversations(SQLiteBase):
                 return read.conversation(row)
 
         return await self._run(get_or_create)
+
+    async def start_conversation(self, visitor_id: str, language: str, now: float) -> Conversation:
+        def start(db: sqlite3.Connection) -> Conversation:
+            with transaction(db):
+                row = db.execute(
+                    "SELECT * FROM conversations WHERE visitor_id = ?"
+                    " ORDER BY created_at DESC LIMIT 1",
+                    (visitor_id,),
+                ).fetchone()
+                if row is not None and int(row["last_seq"]) == 0:
+                    return read.conversation(row)
+                # Started after the current one even if the clock stepped back: the
+                # newest started is the current one.
+                started = now if row is None else max(now, float(row["created_at"]) + 0.001)
+                conversation_id = "c_" + secrets.token_urlsafe(12)
+                db.execute(
+                    "INSERT INTO conversations"
+                    " (id, visitor_id, language, created_at, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (conversation_id, visitor_id, language, started, started),
+                )
+                row = db.execute(
+                    "SELECT * FROM conversations WHERE id = ?", (conversation_id,)
+                ).fetchone()
+                return read.conversation(row)
+
+        return await self._run(start)
+
+    async def conversations_of(
+        self, visitor_id: str, offset: int = 0, limit: int = 20
+    ) -> list[ConversationSummary]:
+        def select(db: sqlite3.Connection) -> list[ConversationSummary]:
+            rows = db.execute(
+                "SELECT c.id, c.language, c.created_at, c.updated_at, c.last_seq,"
+                " (SELECT m.text FROM messages m WHERE m.conversation_id = c.id"
+                "  AND m.sender = 'customer' ORDER BY m.seq LIMIT 1) AS first_message"
+                " FROM conversations c WHERE c.visitor_id = ? AND c.last_seq > 0"
+                " ORDER BY c.created_at DESC LIMIT ? OFFSET ?",
+                (visitor_id, limit, offset),
+            ).fetchall()
+            return [
+                ConversationSummary(
+                    id=row["id"],
+                    language=row["language"],
+                    created_at=float(row["created_at"]),
+                    updated_at=float(row["updated_at"]),
+                    last_seq=int(row["last_seq"]),
+                    first_message=row["first_message"] or "",
+                )
+                for row in rows
+            ]
+
+        return await self._run(select)
 
     async def get_conversation(self, conversation_id: str) -> Conversation | None:
         def get(db: sqlite3.Connection) -> Conversation | None:
