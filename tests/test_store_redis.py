@@ -241,3 +241,31 @@ async def test_idle_rate_limit_buckets_and_sessions_expire_by_themselves(
         expiring = {key for key, ttl in ttls.items() if ttl > 0}
         assert {"t2:bucket:ip:1", "t2:s:hash1", "t2:counter:n:failed-logins"} <= expiring
         assert 0 < ttls["t2:bucket:ip:1"] <= 6 and 3500 < ttls["t2:s:hash1"] <= 3600
+
+
+async def test_a_conversation_stored_before_the_report_fields_is_counted_from_its_messages(
+    redis_server: RedisServer, open_store: OpenStore
+) -> None:
+    async with open_store() as store:
+        old = await store.conversation_for_visitor("old", "en", now=100.0)
+        article = NewMessage(
+            id="#b1.0", sender="bot", text="See", at=101.5, data={"articles": [{"id": "a"}]}
+        )
+        yes = NewMessage(
+            id="#b3.0", sender="bot", text="Good", at=103.0, data={"feedback": "confirmed"}
+        )
+        await store.append_messages(old.id, [message("q", at=100.0), article])
+        await store.append_messages(old.id, [message("yes", at=102.0), yes])
+        [fresh] = await store.conversation_stats(since=0.0, until=200.0)
+        # As an older version stored it: had_article only.
+        redis = Redis.from_url(redis_server.url)
+        try:
+            keys = await redis.keys(f"*c:{old.id}")
+            assert len(keys) == 1
+            fields = ("article_seq", "article_at", "kb_confirmed", "customer_seq")
+            assert await redis.hdel(keys[0], *fields) == len(fields)
+        finally:
+            await redis.aclose()
+        [legacy] = await store.conversation_stats(since=0.0, until=200.0)
+    assert legacy == fresh
+    assert (legacy.article_at, legacy.confirmed, legacy.wrote_after_article) == (101.5, True, True)

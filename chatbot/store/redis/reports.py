@@ -18,9 +18,15 @@ class RedisReports(RedisBase):
         rows = await self._run("conversation_stats", num(since), num(until))
         return [
             ConversationStat(
-                id=id, language=language, created_at=float(created), had_article=article == "1"
+                id=id,
+                language=language,
+                created_at=float(created),
+                had_article=bool(article_at),
+                article_at=float(article_at) if article_at else None,
+                confirmed=confirmed == "1",
+                wrote_after_article=after == "1",
             )
-            for id, language, created, article in rows
+            for id, language, created, article_at, confirmed, after in rows
         ]
 
     async def tickets_between(self, since: float, until: float) -> list[Ticket]:

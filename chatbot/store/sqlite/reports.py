@@ -19,13 +19,26 @@ class SQLiteReports(SQLiteBase):
 
     async def conversation_stats(self, since: float, until: float) -> list[ConversationStat]:
         def select(db: sqlite3.Connection) -> list[ConversationStat]:
+            # Per conversation, along the (conversation_id, seq) key: no scan of the
+            # other conversations' messages.
             rows = db.execute(
-                "SELECT c.id, c.language, c.created_at, EXISTS ("
-                "  SELECT 1 FROM messages m WHERE m.conversation_id = c.id"
-                "  AND m.sender = 'bot' AND json_extract(m.data, '$.articles') IS NOT NULL"
-                " ) AS had_article"
-                " FROM conversations c WHERE c.created_at >= ? AND c.created_at < ?"
-                " AND c.last_seq > 0",
+                "WITH s AS ("
+                "  SELECT c.id, c.language, c.created_at, ("
+                "   SELECT MAX(m.seq) FROM messages m WHERE m.conversation_id = c.id"
+                "   AND m.sender = 'bot' AND json_extract(m.data, '$.articles') IS NOT NULL"
+                "  ) AS article_seq"
+                "  FROM conversations c"
+                "  WHERE c.created_at >= ? AND c.created_at < ? AND c.last_seq > 0"
+                ") SELECT s.*, ("
+                "  SELECT m.at FROM messages m WHERE m.conversation_id = s.id"
+                "  AND m.seq = s.article_seq"
+                " ) AS article_at, EXISTS ("
+                "  SELECT 1 FROM messages m WHERE m.conversation_id = s.id"
+                "  AND m.sender = 'bot' AND json_extract(m.data, '$.feedback') = 'confirmed'"
+                " ) AS confirmed, EXISTS ("
+                "  SELECT 1 FROM messages m WHERE m.conversation_id = s.id"
+                "  AND m.sender = 'customer' AND m.seq > s.article_seq"
+                " ) AS wrote_after FROM s",
                 (since, until),
             )
             return [
@@ -33,7 +46,10 @@ class SQLiteReports(SQLiteBase):
                     id=r["id"],
                     language=r["language"],
                     created_at=r["created_at"],
-                    had_article=bool(r["had_article"]),
+                    had_article=r["article_seq"] is not None,
+                    article_at=r["article_at"],
+                    confirmed=bool(r["confirmed"]),
+                    wrote_after_article=bool(r["wrote_after"]),
                 )
                 for r in rows
             ]
