@@ -23,7 +23,7 @@ from typing import Any
 from chatbot.engine import ConversationState, EngineContext, Inbound, turn
 from chatbot.engine.actions import AttachToTicket, CreateTicket, Diagnose
 from chatbot.engine.messages import DiagnosisNote
-from chatbot.engine.turn import Turn, search_query
+from chatbot.engine.turn import Turn
 from chatbot.errors import ChatbotError
 from chatbot.handoff.active_incidents import ActiveIncidents
 from chatbot.handoff.broadcast import Broadcaster
@@ -208,7 +208,9 @@ class TurnRunner:
     async def _answer_pending(
         self, conversation_id: str, locale: str | None, identity: Identity | None
     ) -> bool:
-        """Answer what is pending; False when nothing was."""
+        """Answer what is pending; False when nothing was, or when the answer shows that
+        nothing arrived meanwhile (no second look: every message schedules its own turn,
+        so the look only answers sooner what another process received)."""
         conversation = await self._store.get_conversation(conversation_id)
         if conversation is None:
             return False
@@ -229,10 +231,9 @@ class TurnRunner:
             return True
         await self._typing(conversation_id, True)
         try:
-            await self._answer(conversation, state, pending, locale, identity)
+            return await self._answer(conversation, state, pending, tickets, locale, identity)
         finally:
             await self._typing(conversation_id, False)
-        return True
 
     async def _typing(self, conversation_id: str, on: bool) -> None:
         await self._broadcaster.to_customer(conversation_id, "typing", {"from": "bot", "on": on})
@@ -246,13 +247,22 @@ class TurnRunner:
         conversation: Conversation,
         state: ConversationState,
         pending: list[StoredMessage],
+        tickets: list[Ticket],
         locale: str | None,
         identity: Identity | None,
-    ) -> None:
+    ) -> bool:
+        """Answer each pending message in turn; True when something else may have arrived
+        meanwhile (look again)."""
+        # The conversation's last seq as this turn knows it: while each batch of replies
+        # lands right after it, nobody else wrote to the conversation.
+        seen: int | None = conversation.last_seq
+        stale = False
         for message in pending:
+            if stale:
+                # The previous message filed or touched a ticket: this one sees it.
+                tickets = await self._store.tickets_for_visitor(conversation.visitor_id)
             value = message.data.get("value")
             ask_id = message.data.get("ask_id")
-            tickets = await self._store.tickets_for_visitor(conversation.visitor_id)
             inbound = Inbound(
                 text=message.text,
                 value=value if isinstance(value, str) else None,
@@ -270,7 +280,11 @@ class TurnRunner:
             # Only the engine's work holds a slot; storing and sending never do.
             async with self._slot(conversation, locale):
                 result = await self._think(state, inbound)
-            state = await self._apply(conversation, message, identity, result, f"#b{message.seq}.")
+            state, stored = await self._apply(
+                conversation, message, identity, result, f"#b{message.seq}."
+            )
+            seen = _after(seen, stored)
+            actions = list(result.actions)
             asked = next((a for a in result.actions if isinstance(a, Diagnose)), None)
             if asked is not None:
                 # The engine wants the customer's domain checked before a ticket: check it
@@ -284,7 +298,7 @@ class TurnRunner:
                     follow = await self._think(
                         state, replace(inbound, text="", value=None, diagnosis=note)
                     )
-                state = await self._apply(
+                state, stored = await self._apply(
                     conversation,
                     message,
                     identity,
@@ -292,6 +306,10 @@ class TurnRunner:
                     f"#b{message.seq}.d",
                     {"diagnosis": block} if block else None,
                 )
+                seen = _after(seen, stored)
+                actions += follow.actions
+            stale = any(isinstance(a, (CreateTicket, AttachToTicket)) for a in actions)
+        return seen is None
 
     async def _think(self, state: ConversationState, inbound: Inbound) -> Turn:
         """The engine's turn, off the event loop: a long or odd message costs the thread
@@ -302,10 +320,9 @@ class TurnRunner:
         return await loop.run_in_executor(self._thinker, self._turn, state, inbound)
 
     def _turn(self, state: ConversationState, inbound: Inbound) -> Turn:
-        if inbound.text:
-            # The sentence embedding is the costly part of understanding (the embedder
-            # releases the interpreter while it works).
-            self._engine.index.prepare(search_query(self._engine, inbound.text))
+        # The sentence embedding, the costly part of understanding, is made here in the
+        # thread (the embedder releases the interpreter while it works) and only when
+        # the turn searches: an answer to a form question or a "thanks" embeds nothing.
         return turn(state, inbound, self._engine)
 
     def close(self) -> None:
@@ -320,8 +337,9 @@ class TurnRunner:
         result: Turn,
         id_prefix: str,
         first_data: dict[str, Any] | None = None,
-    ) -> ConversationState:
-        """Run the turn's actions, store its replies with the new state, tell everyone."""
+    ) -> tuple[ConversationState, list[tuple[StoredMessage, bool]]]:
+        """Run the turn's actions, store its replies with the new state (one transaction),
+        tell everyone. The new state, and the replies as stored."""
         conversation_id = conversation.id
         now = self._clock()
         created: list[Ticket] = []
@@ -385,4 +403,14 @@ class TurnRunner:
                     self._metrics.tickets_created.labels(priority=ticket.priority).inc()
         for ticket in created:
             await self._live.ticket_created(ticket)
-        return result.state
+        return result.state, stored
+
+
+def _after(seen: int | None, stored: list[tuple[StoredMessage, bool]]) -> int | None:
+    """The conversation's last seq after these replies were stored right after ``seen``;
+    ``None`` when something else may have been stored in between (or already was)."""
+    if seen is None or not stored or not all(created for _, created in stored):
+        return None
+    if stored[0][0].seq != seen + 1:
+        return None
+    return stored[-1][0].seq

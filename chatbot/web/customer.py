@@ -31,7 +31,7 @@ from chatbot.protocol import (
 from chatbot.rate_limit import RateLimiter
 from chatbot.redaction import redact
 from chatbot.settings import LANGUAGES
-from chatbot.store import NewMessage
+from chatbot.store import NewMessage, NewWork
 from chatbot.store.ephemeral import MemoryEphemeral
 from chatbot.web import keys
 from chatbot.web.broadcast import conversation_room
@@ -167,7 +167,23 @@ class CustomerNamespace(Namespace):
             at=self.app[keys.CLOCK](),
             data=extra,
         )
-        [(stored, created)] = await self.app[keys.STORE].append_messages(conversation_id, [new])
+        identity = session.get("identity")
+        # The durable safety net, stored in the message's transaction: if this process
+        # dies before the bot answers, the turn falls due in the work queue (any process
+        # runs it, once). Only a message stored now adds one.
+        safety_net = NewWork(
+            kind="turn",
+            payload={
+                "conversation_id": conversation_id,
+                "locale": session.get("locale"),
+                "identity": identity,
+            },
+            due_at=new.at + SAFETY_NET_SECONDS,
+            key=f"turn:{conversation_id}",
+        )
+        [(stored, created)] = await self.app[keys.STORE].append_messages(
+            conversation_id, [new], work=safety_net
+        )
         if created:
             self.app[keys.METRICS].messages.labels(sender="customer").inc()
             await self.emit(
@@ -178,18 +194,6 @@ class CustomerNamespace(Namespace):
             )
             await self.app[keys.LIVE].customer_message(
                 conversation_id, session["visitor_id"], stored
-            )
-        identity = session.get("identity")
-        if created:
-            # The durable safety net: if this process dies before the bot answers, the
-            # turn falls due in the work queue (any process runs it, once).
-            payload = {
-                "conversation_id": conversation_id,
-                "locale": session.get("locale"),
-                "identity": identity,
-            }
-            await self.app[keys.STORE].enqueue(
-                "turn", payload, new.at + SAFETY_NET_SECONDS, key=f"turn:{conversation_id}"
             )
         # Also on a retry: the first attempt may have died before the bot answered.
         self.app[keys.TURNS].schedule(
