@@ -46,6 +46,7 @@ __all__ = [
     "parse_transfer",
     "parse_typing",
     "parse_upload",
+    "parse_view",
 ]
 
 PROTOCOL_VERSION = 1
@@ -372,6 +373,15 @@ def parse_agent_history(raw: Any) -> tuple[str, int]:
 def parse_agent_typing(raw: Any) -> tuple[str, bool]:
     data = _require_object(raw, "typing")
     return _ticket_number(data.get("ticket")), parse_typing({"on": data.get("on")})
+
+
+def parse_view(raw: Any) -> str | None:
+    """``{"ticket": "HS-104233"}``: the console shows this ticket now; ``{"ticket": null}``:
+    none."""
+    data = _require_object(raw, "view")
+    if data.get("ticket") is None:
+        return None
+    return _ticket_number(data.get("ticket"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ from chatbot.handoff.permissions import (
     holder_for,
 )
 from chatbot.handoff.presence import CustomerPresence, Presence
+from chatbot.handoff.viewers import Viewers
 from chatbot.handoff.wire import wire_ticket
 from chatbot.protocol import TicketChange
 from chatbot.records import message_record, note_record, ticket_record
@@ -58,6 +59,8 @@ class LiveChat:
         self.clock = clock
         self.max_chats = max_chats
         self.mail_enabled = mail_enabled
+        #: Which console shows which conversation, and who types in it.
+        self.viewers = Viewers(broadcaster)
 
     # Reading.
 
@@ -386,8 +389,10 @@ class LiveChat:
             conversation_id,
         )
 
-    async def agent_typing(self, agent: Agent, number: object, on: bool) -> None:
+    async def agent_typing(self, agent: Agent, number: object, on: bool) -> Ticket:
+        """The customer sees the agent type; the ticket, for the other consoles."""
         ticket = await self.ticket(number)
         await self.broadcaster.to_customer(
             ticket.conversation_id, "typing", {"from": "agent", "name": agent.name, "on": on}
         )
+        return ticket

@@ -29,16 +29,21 @@ from chatbot.protocol import (
     parse_ticket_ref,
     parse_transfer,
     parse_upload,
+    parse_view,
 )
-from chatbot.records import message_record, note_record, ticket_record
+from chatbot.records import iso_time, message_record, note_record, ticket_record
 from chatbot.settings import LANGUAGES
 from chatbot.store import Agent
-from chatbot.ticket_types import PRIORITIES
+from chatbot.ticket_types import LIVE_STATUSES, PRIORITIES
 from chatbot.web import keys
 from chatbot.web.broadcast import AGENTS_ROOM, conversation_room
+from chatbot.web.findings import readable_diagnosis
 from chatbot.web.namespace import Namespace, acked, refused
 
 __all__ = ["AgentNamespace", "agent_record", "sent_article"]
+
+#: The language of the console's own words (the diagnosis findings too).
+CONSOLE_LANGUAGE = "en"
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +82,7 @@ class AgentNamespace(Namespace):
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
         live = self.app[keys.LIVE]
+        await live.viewers.gone(sid)
         if await live.presence.disconnect(sid) is not None:
             await live.publish_presence()
 
@@ -103,10 +109,19 @@ class AgentNamespace(Namespace):
         store = self.app[keys.STORE]
         agents = await live.agents()
         statuses = await live.presence.statuses()
+        team = [
+            ticket_record(t, agents)
+            for status in LIVE_STATUSES
+            for t in await store.list_tickets(status=status, limit=200)
+            if t.assignee != agent.id
+        ]
         return ok_ack(
+            now=iso_time(self.app[keys.CLOCK]()),
             me=agent_record(agent),
             queue=[ticket_record(t, agents) for t in await store.queue()],
             mine=[ticket_record(t, agents) for t in await store.tickets_for_agent(agent.id)],
+            team=team,
+            services=self._services(),
             agents=[
                 {"id": a.id, "name": a.name, "status": statuses.get(a.id, "offline")}
                 for a in agents.values()
@@ -117,6 +132,31 @@ class AgentNamespace(Namespace):
             priorities=list(PRIORITIES),
             max_chats=self.app[keys.SETTINGS].max_chats_per_agent,
         )
+
+    def _services(self) -> list[str]:
+        services = self.app[keys.ENGINE].understander.classifier.services
+        return [s for s in services if s != "none"]
+
+    @acked
+    async def on_clock(self, sid: str, data: Any = None) -> dict[str, Any]:
+        """The server's time: the console's SLA timers count by it, not by the browser's."""
+        await self._agent(sid)
+        return ok_ack(now=iso_time(self.app[keys.CLOCK]()))
+
+    @acked
+    async def on_view(self, sid: str, data: Any = None) -> dict[str, Any]:
+        """This console shows the ticket now (or none): the other consoles that show it see
+        "Ana is viewing"; the ack lists who already does."""
+        number = parse_view(data)
+        agent = await self._agent(sid)
+        live = self.app[keys.LIVE]
+        conversation_id = None
+        if number is not None:
+            ticket = await live.ticket(number)
+            conversation_id = ticket.conversation_id
+            await self.enter_room(sid, conversation_room(conversation_id))
+        viewer, others = await live.viewers.view(sid, agent, number, conversation_id)
+        return ok_ack(viewer=viewer, viewers=[v.record() for v in others])
 
     @acked
     async def on_open(self, sid: str, data: Any = None) -> dict[str, Any]:
@@ -135,8 +175,12 @@ class AgentNamespace(Namespace):
             for t in await store.tickets_for_visitor(ticket.visitor_id)
             if t.number != ticket.number
         ]
+        diagnosis = readable_diagnosis(
+            ticket.fields.get("diagnosis"), self.app[keys.ENGINE].phrases, CONSOLE_LANGUAGE
+        )
         return ok_ack(
             ticket=ticket_record(ticket, agents),
+            diagnosis=diagnosis,
             messages=[message_record(m) for m in messages[:page]],
             more=len(messages) > page,
             notes=[note_record(n, agents) for n in await store.notes_for(ticket.number)],
@@ -235,7 +279,9 @@ class AgentNamespace(Namespace):
     async def on_typing(self, sid: str, data: Any = None) -> dict[str, Any]:
         number, on = parse_agent_typing(data)
         agent = await self._agent(sid)
-        await self.app[keys.LIVE].agent_typing(agent, number, on)
+        live = self.app[keys.LIVE]
+        ticket = await live.agent_typing(agent, number, on)
+        await live.viewers.typing(sid, ticket.conversation_id, on)
         return ok_ack()
 
     @acked
