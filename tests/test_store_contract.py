@@ -956,7 +956,11 @@ async def test_deleting_a_visitor_forgets_the_mail_and_webhooks_about_their_tick
         mail = {"to": f"{number}@example.com", "subject": "s", "body": "b", "ticket": number}
         await store.enqueue("email", mail, 10.0, key=f"created:{number}")
         await store.enqueue("reply_digest", {"ticket": number}, 10.0, key=f"reply:{number}")
-        for data in ({"ticket": {"number": number}}, {"ticket": number, "message": {}}):
+        about: list[dict[str, object]] = [
+            {"ticket": {"number": number}},
+            {"ticket": number, "message": {}},
+        ]
+        for data in about:
             await store.enqueue("webhook", {"url": "u", "body": {"data": data}}, 10.0)
     await store.enqueue("webhook", {"url": "u", "body": {"data": {"incident": "I-1"}}}, 10.0)
     await store.delete_visitor("ana")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
-from chatbot.store import Store
+from chatbot.store import Incidents
 from chatbot.tickets.incidents import IncidentNotice
 
 __all__ = ["INCIDENT_CACHE_SECONDS", "ActiveIncidents"]
@@ -15,7 +15,7 @@ INCIDENT_CACHE_SECONDS = 5.0
 
 
 class ActiveIncidents:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Incidents) -> None:
         self._store = store
         self._cache: tuple[IncidentNotice, ...] = ()
         self._read_at = -INCIDENT_CACHE_SECONDS

@@ -20,15 +20,22 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
-from typing import Any
+from typing import Any, Protocol
 
 import aiohttp
 
 from chatbot.phrases import Phrasebook
 from chatbot.records import iso_time, message_record, ticket_record
-from chatbot.store import Store, StoredMessage, Ticket
+from chatbot.store import Conversations, Outbox, StoredMessage, Ticket, Tickets
 
-__all__ = ["MailSettings", "Notifier", "customer_email", "expected_text", "sign_webhook"]
+__all__ = [
+    "MailSettings",
+    "Notifier",
+    "NotifierStore",
+    "customer_email",
+    "expected_text",
+    "sign_webhook",
+]
 
 log = logging.getLogger(__name__)
 
@@ -75,10 +82,15 @@ def expected_text(ticket: Ticket, phrases: Phrasebook, zone: tzinfo | None = Non
     return phrases.format_time(ticket.language, moment)
 
 
+class NotifierStore(Outbox, Tickets, Conversations, Protocol):
+    """What the notifier needs of the store: its durable work queue, the tickets it mails
+    about and their conversations' messages."""
+
+
 class Notifier:
     def __init__(
         self,
-        store: Store,
+        store: NotifierStore,
         phrases: Phrasebook,
         clock: Callable[[], float],
         *,
