@@ -19,7 +19,9 @@ __all__ = [
     "PRESENCE_STATUSES",
     "PROTOCOL_VERSION",
     "AgentText",
+    "ArticleRequest",
     "ConnectAuth",
+    "ConversationsRequest",
     "HistoryRequest",
     "InboundMessage",
     "IncidentRequest",
@@ -32,8 +34,11 @@ __all__ = [
     "parse_agent_history",
     "parse_agent_text",
     "parse_agent_typing",
+    "parse_article_request",
     "parse_auth",
     "parse_close",
+    "parse_conversation_ref",
+    "parse_conversations",
     "parse_history",
     "parse_incident",
     "parse_incident_messages",
@@ -65,6 +70,8 @@ class ConnectAuth:
     locale: str | None
     #: The customer portal's signed identity (JWT), for logged-in customers.
     user_token: str | None = None
+    #: The conversation the widget had open (one of the customer's own, else ignored).
+    conversation_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,10 +122,15 @@ def parse_auth(raw: Any, supported: tuple[str, ...]) -> ConnectAuth:
     token = _optional_str(data, "visitor_token", _MAX_TOKEN)
     locale = _optional_str(data, "locale", 35)
     user_token = _optional_str(data, "user_token", 4096)
+    conversation = _optional_str(data, "conversation_id", 64)
     return ConnectAuth(
         visitor_token=token or None,
         locale=normalise_locale(locale, supported),
         user_token=user_token or None,
+        # A stale or mistyped id is no reason to refuse the connection: it is ignored.
+        conversation_id=conversation
+        if conversation and _CONVERSATION.match(conversation)
+        else None,
     )
 
 
@@ -206,6 +218,66 @@ def parse_rating(raw: Any) -> Rating:
         raise InvalidPayload("'score' must be a whole number from 1 to 5")
     comment = _clean_text(_optional_str(data, "comment", 2000) or "").strip()
     return Rating(ticket=ticket, score=score, comment=comment)
+
+
+_CONVERSATION = re.compile(r"^c_[A-Za-z0-9_\-]{1,40}$")
+_ARTICLE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,99}$")
+#: The most conversations one ``conversations`` ack lists.
+MAX_CONVERSATIONS_PAGE = 20
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationsRequest:
+    offset: int
+    limit: int
+    #: The language the dates and statuses are written in; ``None``: the conversation's.
+    lang: str | None = None
+
+
+def parse_conversations(raw: Any, supported: tuple[str, ...]) -> ConversationsRequest:
+    """``{"offset": 0, "limit": 10, "lang": "fi"}`` (all optional): a page of the
+    customer's own conversations, at most :data:`MAX_CONVERSATIONS_PAGE` at a time."""
+    data = _require_object(raw if raw is not None else {}, "conversations")
+    offset = data.get("offset", 0)
+    if isinstance(offset, bool) or not isinstance(offset, int) or not 0 <= offset <= 10_000:
+        raise InvalidPayload("'offset' must be a whole number from 0 to 10000")
+    limit = data.get("limit", MAX_CONVERSATIONS_PAGE)
+    if (
+        isinstance(limit, bool)
+        or not isinstance(limit, int)
+        or not 1 <= limit <= MAX_CONVERSATIONS_PAGE
+    ):
+        raise InvalidPayload(f"'limit' must be a whole number from 1 to {MAX_CONVERSATIONS_PAGE}")
+    lang = normalise_locale(_optional_str(data, "lang", 35), supported)
+    return ConversationsRequest(offset=offset, limit=limit, lang=lang)
+
+
+def parse_conversation_ref(raw: Any) -> str:
+    """``{"id": "c_..."}``: one of the customer's conversations (checked where it is used)."""
+    data = _require_object(raw, "conversation")
+    conversation_id = data.get("id")
+    if not isinstance(conversation_id, str) or not _CONVERSATION.match(conversation_id):
+        raise InvalidPayload("'id' must be a conversation id like c_Ab3dE")
+    return conversation_id
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRequest:
+    id: str
+    #: The language wanted; ``None``: the conversation's.
+    lang: str | None
+
+
+def parse_article_request(raw: Any, supported: tuple[str, ...]) -> ArticleRequest:
+    """``{"id": "email-sending", "lang": "fi"}``: a help-centre article to read in the
+    widget (``lang`` optional; an unsupported one counts as none)."""
+    data = _require_object(raw, "article")
+    article_id = data.get("id")
+    if not isinstance(article_id, str) or not _ARTICLE_ID.match(article_id):
+        raise InvalidPayload("'id' must be an article id like email-sending")
+    return ArticleRequest(
+        id=article_id, lang=normalise_locale(_optional_str(data, "lang", 35), supported)
+    )
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")

@@ -1,4 +1,5 @@
-"""The customer namespace ``/``: connect, message, history, typing.
+"""The customer namespace ``/``: connect, message, history, typing (and, in
+:mod:`chatbot.web.customer_conversations`, earlier conversations and articles).
 
 Each handler validates its payload (``chatbot.protocol``), stores before it
 acknowledges, and answers bad input with an error ack; no input can crash it.
@@ -31,11 +32,12 @@ from chatbot.protocol import (
 from chatbot.rate_limit import RateLimiter
 from chatbot.redaction import redact
 from chatbot.settings import LANGUAGES
-from chatbot.store import NewMessage, NewWork
+from chatbot.store import Conversation, NewMessage, NewWork
 from chatbot.store.ephemeral import MemoryEphemeral
 from chatbot.web import keys
 from chatbot.web.broadcast import conversation_room
-from chatbot.web.namespace import Namespace, acked, count_failure, refused
+from chatbot.web.customer_conversations import ConversationEvents
+from chatbot.web.namespace import acked, count_failure, refused
 from chatbot.web.sockets import peer_address
 
 __all__ = ["CustomerNamespace"]
@@ -46,7 +48,7 @@ log = logging.getLogger(__name__)
 SAFETY_NET_SECONDS = 30.0
 
 
-class CustomerNamespace(Namespace):
+class CustomerNamespace(ConversationEvents):
     def __init__(self, app: web.Application, namespace: str = "/") -> None:
         super().__init__(app, namespace)
         # A widget reads history on (re)connect and sends typing a few times a minute.
@@ -55,6 +57,9 @@ class CustomerNamespace(Namespace):
         self._limits = {
             "history": RateLimiter(buckets, "history", 10, 0.5, time.monotonic),
             "typing": RateLimiter(buckets, "typing", 20, 4.0, time.monotonic),
+            # Listing, opening and starting conversations; reading articles.
+            "browse": RateLimiter(buckets, "browse", 10, 0.5, time.monotonic),
+            "article": RateLimiter(buckets, "article", 10, 0.5, time.monotonic),
         }
 
     async def _spend(self, sid: str, event: str) -> None:
@@ -90,29 +95,46 @@ class CustomerNamespace(Namespace):
             token = tokens.renewed(request.visitor_token) or request.visitor_token
         else:
             visitor_id, token = tokens.issue()
-        settings = app[keys.SETTINGS]
-        start_language = request.locale or settings.default_language
-        conversation = await app[keys.STORE].conversation_for_visitor(
-            visitor_id, start_language, app[keys.CLOCK]()
-        )
+        store = app[keys.STORE]
+        conversation = None
+        if request.conversation_id:
+            # The conversation this browser had open: the customer's own, else the newest.
+            found = await store.get_conversation(request.conversation_id)
+            if found is not None and found.visitor_id == visitor_id:
+                conversation = found
+        if conversation is None:
+            start_language = request.locale or app[keys.SETTINGS].default_language
+            conversation = await store.conversation_for_visitor(
+                visitor_id, start_language, app[keys.CLOCK]()
+            )
+        session = {
+            "visitor_id": visitor_id,
+            "locale": request.locale,
+            "identity": identity.to_dict() if identity else None,
+            "address": address,
+        }
+        await self._show(sid, session, conversation, token)
+
+    async def _show(
+        self, sid: str, session: dict[str, Any], conversation: Conversation, token: str | None
+    ) -> None:
+        """Put ``conversation`` on the customer's screen: the socket's session and room
+        follow it, and ``session`` tells the widget what it has (again, on a switch)."""
+        app = self.app
         state = ConversationState.from_dict(conversation.state)
         language = (
-            state.language if state.language_source != "default" else request.locale
+            state.language if state.language_source != "default" else session["locale"]
         ) or conversation.language
-        await self.save_session(
-            sid,
-            {
-                "visitor_id": visitor_id,
-                "conversation_id": conversation.id,
-                "locale": request.locale,
-                "identity": identity.to_dict() if identity else None,
-                "address": address,
-            },
-        )
+        before = session.get("conversation_id")
+        if before and before != conversation.id:
+            await self.leave_room(sid, conversation_room(before))
+        session = {**session, "conversation_id": conversation.id, "language": language}
+        await self.save_session(sid, session)
         await self.enter_room(sid, conversation_room(conversation.id))
         live = app[keys.LIVE]
         await live.customers.connected(conversation.id)
-        ticket = await live.customer_ticket(conversation.id, visitor_id)
+        ticket = await live.customer_ticket(conversation.id, session["visitor_id"])
+        identity = Identity.from_dict(session["identity"]) if session["identity"] else None
         await self.emit(
             "session",
             {
@@ -129,7 +151,7 @@ class CustomerNamespace(Namespace):
         )
         if conversation.last_seq > state.processed_seq:
             # A message acknowledged just before a crash or a restart is answered now.
-            app[keys.TURNS].schedule(conversation.id, request.locale, identity)
+            app[keys.TURNS].schedule(conversation.id, session["locale"], identity)
 
     async def _session(self, sid: str) -> dict[str, Any]:
         session: dict[str, Any] = await self.get_session(sid)
