@@ -30,7 +30,7 @@ from chatbot.redaction import REDACTED
 from chatbot.text_normalise import words
 from chatbot.tickets.drafts import TicketSummary
 
-__all__ = ["Action", "Turn", "Understanding", "search_query", "turn"]
+__all__ = ["Action", "Turn", "Understanding", "turn"]
 
 SMALL_TALK = ("greeting", "thanks", "goodbye", "about_bot", "how_are_you")
 ACTIONABLE = ("question", "problem")
@@ -326,10 +326,9 @@ def _clipped(inbound: Inbound) -> Inbound:
     return replace(inbound, text=inbound.text[: cut if cut > 0 else UNDERSTOOD_CHARS])
 
 
-def search_query(ctx: EngineContext, text: str) -> str:
+def _search_query(ctx: EngineContext, text: str) -> str:
     """What search reads of a message: the greeting and the addresses left out ("Hi,
-    mail to ana@x.fi bounces" searches "mail to bounces"). The server embeds this text
-    ahead of the turn, off the event loop, so the turn finds its vector ready."""
+    mail to ana@x.fi bounces" searches "mail to bounces")."""
     query = ctx.phrases.strip_leading(text, "greeting")
     return without_entities(query) or query
 
@@ -447,7 +446,7 @@ def _new_request(t: TurnBuilder, m: _Message) -> tuple[str, ...]:
         return ()
     query = ctx.phrases.strip_leading(inbound.text, "greeting")
     if prediction.intent == "out_of_scope" and confident:
-        result = ctx.index.search(search_query(ctx, query), words_scope=prediction.in_scope)
+        result = ctx.index.search(_search_query(ctx, query), words_scope=prediction.in_scope)
         t.search = result
         # The off-topic models (over the sentence embedding and over the words) have the
         # last word where they run: "why is my bill higher than last year?" is the words

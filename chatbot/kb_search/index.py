@@ -134,14 +134,6 @@ class KBIndex:
         np.maximum.at(best, self._article_of, scores)
         return best
 
-    def prepare(self, *texts: str) -> None:
-        """Embed the queries a turn is about to search, so that the turn (on the event
-        loop) finds their vectors cached. Meant for a thread: the embedder releases the
-        GIL while it works."""
-        if self.semantic and self.embedder is not None:
-            for text in dict.fromkeys(t for t in texts if t.strip()):
-                self.embedder.query(text)
-
     def query_vector(self, text: str) -> np.ndarray | None:
         return self.embedder.query(text) if self.semantic and self.embedder else None
 
