@@ -55,6 +55,10 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("number")
     show.add_argument("--json", action="store_true")
     _common(show)
+    reports = sub.add_parser("reports", help="the support lead's report (as in the console)")
+    reports.add_argument("--days", type=int, default=30, help="the last N days (1-366)")
+    reports.add_argument("--json", action="store_true", help="print JSON (as GET /api/reports)")
+    _common(reports)
     agents = sub.add_parser("agents", help="support team accounts for the console")
     agents_sub = agents.add_subparsers(dest="agents_command", required=True)
     add = agents_sub.add_parser(
@@ -235,6 +239,26 @@ def _tickets(args: argparse.Namespace) -> int:
     return 0
 
 
+def _reports(args: argparse.Namespace) -> int:
+    from chatbot.period_reports import load_report, report_text
+    from chatbot.store.backends import describe
+
+    settings = _settings(args)
+    missing = describe(settings).missing()
+    if missing:
+        sys.stderr.write(f"{missing}\n")
+        return 2
+    if not 1 <= args.days <= 366:
+        sys.stderr.write("--days must be 1 to 366\n")
+        return 2
+    report = asyncio.run(load_report(settings, args.days))
+    if args.json:
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(report_text(report))
+    return 0
+
+
 def _read_password(prompt: str) -> str:
     if sys.stdin.isatty():
         import getpass
@@ -356,6 +380,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _tickets(args)
     if args.command == "agents":
         return _agents(args)
+    if args.command == "reports":
+        return _reports(args)
     if args.command == "customers":
         return _customers(args)
     if args.command in ("backup", "restore"):
