@@ -3,6 +3,7 @@
     python benchmarks/load.py [--connections 100,1000,5000] [--rate 50] [--duration 20]
                               [--modes echo,sqlite,redis] [--workers 3] [--texts varied]
     python benchmarks/load.py --ramp [--ramp-rates 10,20,40,80,150,250,400] [--step 5]
+    python benchmarks/load.py --ramp --overload    # then 30 s at twice the best rate
     python benchmarks/load.py ... --profile DIR     # and a py-spy profile of each bot mode
 
 For each number of connections K and each mode it starts fresh servers as separate
@@ -32,6 +33,11 @@ messages fail, and reports each step and the highest rate sustained with p99 <= 
 typing do: the bot caches the embeddings of recent queries, and 516 questions repeated
 would be answered from that cache instead of costing what real, mostly unique questions
 cost. ``--texts repeat`` sends the questions as written.
+
+``--overload`` then offers twice the highest sustained rate for 30 s and checks (exit
+status 1 if not): no acknowledged message lost or unanswered, the turns admitted at once
+answered with p99 under 1 s, every turn that waited for capacity told so (the busy notice)
+with p99 under 1 s from sending, and answered properly afterwards.
 
 Modes: ``echo`` is a bare python-socketio server that answers each message at once
 (``benchmarks/echo_server.py``: the transport's own limit on this machine); ``sqlite`` is
@@ -77,6 +83,8 @@ GRACE = 15.0
 #: The ramp stops at the first step whose p99 passes this (seconds).
 RAMP_P99 = 1.0
 RAMP_RATES = "10,20,40,80,150,250,400,600,1000"
+#: ``--overload``: seconds at twice the rate the ramp sustained.
+OVERLOAD_SECONDS = 30.0
 _REPLY_ID = re.compile(r"#b(\d+)\.")
 
 
@@ -118,12 +126,32 @@ class Customer:
     arrivals: list[float] = field(default_factory=list)
     errors: int = 0
     busy: int = 0
+    #: seq -> when the "many customers are writing" notice for it arrived.
+    waits: dict[int, float] = field(default_factory=dict)
+    #: seq -> its reply's latency.
+    latency_of: dict[int, float] = field(default_factory=dict)
 
     def reply(self, seq: int, at: float) -> None:
         if seq not in self.answered:
             self.answered.add(seq)
             self.latencies.append(at - self.sent[seq])
+            self.latency_of[seq] = at - self.sent[seq]
             self.arrivals.append(at)
+
+    def overload(self) -> dict[str, Any]:
+        """This step's turns that waited for capacity (shed: told "one moment") and
+        those admitted at once."""
+        shed = [s for s in self.step_seqs if s in self.waits]
+        return {
+            "admitted": [
+                self.latency_of[s]
+                for s in self.step_seqs
+                if s not in self.waits and s in self.latency_of
+            ],
+            "notice": [self.waits[s] - self.sent[s] for s in shed],
+            "shed": len(shed),
+            "shed_answered": sum(s in self.answered for s in shed),
+        }
 
 
 async def run_customers(urls: list[str], count: int, texts_mode: str, conn: Any) -> None:
@@ -152,6 +180,8 @@ async def run_customers(urls: list[str], count: int, texts_mode: str, conn: Any)
             reply_to = str(data.get("id", ""))
             if reply_to.startswith("#wait"):
                 customer.busy += 1
+                if reply_to[5:].isdigit():
+                    customer.waits.setdefault(int(reply_to[5:]), time.perf_counter())
             elif match := _REPLY_ID.match(reply_to):
                 seq, now = int(match[1]), time.perf_counter()
                 if seq in customer.sent:
@@ -212,6 +242,7 @@ async def run_customers(urls: list[str], count: int, texts_mode: str, conn: Any)
         _, interval, duration, grace = command
         for c in customers:
             c.step_seqs, c.latencies, c.arrivals, c.errors, c.busy = [], [], [], 0, 0
+            c.waits, c.latency_of = {}, {}
         cpu_before = time.process_time()
         began = time.perf_counter()
         await asyncio.gather(*(chat(c, interval, began + duration) for c in live))
@@ -230,6 +261,7 @@ async def run_customers(urls: list[str], count: int, texts_mode: str, conn: Any)
                 "errors": sum(c.errors for c in live),
                 "busy": sum(c.busy for c in live),
                 "client_cpu": time.process_time() - cpu_before,
+                "overload": [c.overload() for c in live],
             }
         )
 
@@ -290,6 +322,8 @@ def run_mode(
     """Start the mode's servers, connect the customers, run one step per rate (a ramp
     stops early once the bot is overloaded)."""
     steps: list[dict[str, Any]] = []
+    overload: dict[str, Any] = {}
+    held: list[float] = []
     with ExitStack() as stack:
         servers = Servers(mode, stack)
         servers.start()
@@ -329,6 +363,19 @@ def run_mode(
                 print(f"    {rate:g}/s: p99 {step['p99']:.0f} ms", file=sys.stderr, flush=True)
                 if not step["sustained"]:
                     break
+        held = [s["rate"] for s in steps if s["sustained"]]
+        if args.overload and servers.bot and held:
+            # Twice what this process sustained, for OVERLOAD_SECONDS.
+            rate = 2 * max(held)
+            print(f"    overload at {rate:g}/s", file=sys.stderr, flush=True)
+            cpu_before, wall_before = servers.cpu_seconds(), time.perf_counter()
+            for _, conn in pipes:
+                conn.send(("step", connections / rate, OVERLOAD_SECONDS, GRACE * 4))
+            results = [conn.recv() for _, conn in pipes]
+            wall = time.perf_counter() - wall_before
+            cpu = servers.cpu_seconds() - cpu_before
+            overload = summarise(rate, results, cpu, wall, OVERLOAD_SECONDS)
+            overload.update(overload_summary(results))
         for _, conn in pipes:
             conn.send(("finish",))
         lost = sum(conn.recv() for _, conn in pipes)
@@ -336,6 +383,7 @@ def run_mode(
             process.join()
     connected = connections - refused
     return {
+        "overload": overload if args.overload and servers.bot and held else None,
         "mode": mode,
         "connections": connections,
         "connected": connected,
@@ -368,6 +416,22 @@ def summarise(
         "server_cpu_percent": cpu / wall * 100,
         "client_cpu_percent": sum(r["client_cpu"] for r in results) / wall * 100,
         "sustained": p99 <= RAMP_P99 * 1000 and not errors and not unanswered,
+    }
+
+
+def overload_summary(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """The overload check: admitted turns' p99, the busy notice's p99 from sending, and
+    whether every shed turn was answered properly afterwards."""
+    parts = [part for r in results for part in r["overload"]]
+    admitted = sorted(x for part in parts for x in part["admitted"])
+    notice = sorted(x for part in parts for x in part["notice"])
+    shed = sum(part["shed"] for part in parts)
+    return {
+        "admitted_p99": percentile(admitted, 0.99),
+        "admitted": len(admitted),
+        "notice_p99": percentile(notice, 0.99),
+        "shed": shed,
+        "shed_answered": sum(part["shed_answered"] for part in parts),
     }
 
 
@@ -432,6 +496,32 @@ def print_ramp(rows: list[dict[str, Any]]) -> None:
             print(f"=> {r['mode']}: not even the first step held p99 <= {RAMP_P99 * 1000:.0f} ms")
 
 
+def print_overload(rows: list[dict[str, Any]]) -> list[str]:
+    """The overload step per bot mode; the failures of its check."""
+    failures = []
+    for r in rows:
+        o = r.get("overload")
+        if not o:
+            continue
+        print(
+            f"\n{r['mode']} offered {o['rate']:g} msg/s (twice the ramp's best) for "
+            f"{OVERLOAD_SECONDS:g} s: {o['sent']} sent, {o['answered_per_second']:.1f} answered/s; "
+            f"admitted at once {o['admitted']}, p99 {o['admitted_p99']:.0f} ms; "
+            f"shed {o['shed']} (busy notice p99 {o['notice_p99']:.0f} ms, "
+            f"{o['shed_answered']} answered afterwards); lost {r['lost']}, "
+            f"unanswered {o['unanswered']}, errors {o['errors']}"
+        )
+        if r["lost"] or o["unanswered"] or o["errors"]:
+            failures.append(f"{r['mode']}: lost/unanswered/errors under overload")
+        if o["admitted"] and o["admitted_p99"] > 1000:
+            failures.append(f"{r['mode']}: admitted p99 {o['admitted_p99']:.0f} ms > 1 s")
+        if o["shed"] and o["notice_p99"] > 1000:
+            failures.append(f"{r['mode']}: busy notice p99 {o['notice_p99']:.0f} ms > 1 s")
+        if o["shed_answered"] < o["shed"]:
+            failures.append(f"{r['mode']}: {o['shed'] - o['shed_answered']} shed turns unanswered")
+    return failures
+
+
 def print_profiles(rows: list[dict[str, Any]]) -> None:
     for r in rows:
         step = r["steps"][0] if r["steps"] else {}
@@ -461,6 +551,11 @@ def main() -> None:
     parser.add_argument("--max-p99-ratio", type=float, help="fail if bot p99 > this x echo p99")
     parser.add_argument("--profile", type=Path, help="write py-spy profiles of the bot here")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--overload",
+        action="store_true",
+        help=f"after the ramp, {OVERLOAD_SECONDS:g} s at twice the highest sustained rate",
+    )
     global ARGS
     args = ARGS = parser.parse_args()
     if args.ramp:
@@ -487,10 +582,12 @@ def main() -> None:
     failures: list[str] = []
     if args.ramp:
         print_ramp(rows)
+        if args.overload:
+            failures = print_overload(rows)
     else:
         failures = print_fixed(rows)
     print_profiles(rows)
-    if args.max_p99_ratio is not None:
+    if args.max_p99_ratio is not None or args.overload:
         print("\n" + ("FAIL: " + "; ".join(failures) if failures else "PASS"))
         if failures:
             sys.exit(1)
