@@ -13,13 +13,17 @@
 //   widget/conversation.js  the conversation on screen: session, history, incoming messages
 //   widget/sending.js       the customer's messages through the outbox (shared/outbox.js)
 //   widget/outboxes.js      one outbox per identity
+//   widget/earlier.js       the customer's conversations: list, continue one, start anew
+//   widget/article.js       an article read inside the panel (widget/markdown.js draws it)
 import { adoptLegacyOutbox, dropOutboxes } from "./widget/outboxes.js";
+import { createArticleReader } from "./widget/article.js";
 import { createFileSender } from "./widget/attachments.js";
 import { createBanner } from "./widget/banner.js";
 import { createChat } from "./widget/chat.js";
 import { bindComposer } from "./widget/composer.js";
 import { createConnection } from "./widget/connection.js";
 import { createConversation } from "./widget/conversation.js";
+import { createEarlier } from "./widget/earlier.js";
 import { createMessages } from "./widget/messages.js";
 import { createNotice } from "./widget/notice.js";
 import { createSending } from "./widget/sending.js";
@@ -67,8 +71,13 @@ const messages = createMessages({
       if (!connection.connected) return Promise.reject(new Error("offline"));
       return connection.ask("rate", payload, RATE_TIMEOUT);
     },
+    read: (article) => reader.open(article),
   },
 });
+
+const reader = createArticleReader({ chat, view, connection });
+const earlier = createEarlier({ chat, view, connection });
+view.historyButton.addEventListener("click", () => earlier.show());
 
 const sending = createSending({ chat, messages, notice, connection });
 
@@ -97,7 +106,10 @@ window.Chatbot = {
     // the person writing now may not be the one who wrote them.
     const before = connection.currentScope();
     connection.setUser(userToken);
-    if (connection.currentScope() !== before) conversation.leave();
+    if (connection.currentScope() !== before) {
+      view.hidePane();
+      conversation.leave();
+    }
     connection.reconnect();
   },
   setLocale(lang) {
@@ -113,6 +125,7 @@ window.Chatbot = {
     connection.setUser(null);
     connection.forgetVisitor();
     dropOutboxes();
+    view.hidePane();
     conversation.leave();
     connection.reconnect();
   },

@@ -6,6 +6,9 @@ import { forget } from "../shared/storage.js";
 import { NEW_VISITOR, moveOutbox, scopeOf } from "./outboxes.js";
 
 const TOKEN_KEY = "chatbot.visitor_token";
+// The conversation on screen, asked for again on reconnect (the server opens it only when
+// it is this customer's; else their newest).
+const CONVERSATION_KEY = "chatbot.conversation";
 
 /**
  * server: the chat server's origin; locale: the page's language
@@ -33,6 +36,8 @@ export function createConnection({ server, locale, hooks }) {
     auth: (cb) => {
       const auth = { locale: identity.locale };
       const token = visitorToken();
+      const open = localStorage.getItem(CONVERSATION_KEY);
+      if (open) auth.conversation_id = open;
       if (identity.userToken) auth.user_token = identity.userToken;
       else if (token) auth.visitor_token = token;
       identity.connecting = scopeOf(identity.userToken, token);
@@ -49,6 +54,7 @@ export function createConnection({ server, locale, hooks }) {
       // meanwhile is this visitor's.
       if (identity.connecting === NEW_VISITOR) moveOutbox(NEW_VISITOR, scope);
     }
+    if (info.conversation_id) localStorage.setItem(CONVERSATION_KEY, info.conversation_id);
     const live = { scope, conversation: info.conversation_id };
     session = live;
     return hooks.session(info, live);
@@ -115,6 +121,7 @@ export function createConnection({ server, locale, hooks }) {
     /** This browser's visitor is forgotten (on logout). */
     forgetVisitor() {
       forget(localStorage, TOKEN_KEY);
+      forget(localStorage, CONVERSATION_KEY);
     },
     /** An emit that waits `timeout` ms for the server's ack (rejects without one). */
     ask: (event, payload, timeout) => socket.timeout(timeout).emitWithAck(event, payload),

@@ -31,3 +31,13 @@ export function clipIcon() {
     "stroke-linecap": "round",
   });
 }
+
+/** Earlier conversations: three lines of a list. */
+export function listIcon() {
+  return icon("20", "M4 6h16M4 12h16M4 18h10", {
+    fill: "none",
+    stroke: "currentColor",
+    "stroke-width": "2",
+    "stroke-linecap": "round",
+  });
+}

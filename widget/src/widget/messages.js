@@ -1,6 +1,6 @@
 // The message log: bubbles, who speaks, article cards, answer buttons, the rating form,
 // the server's welcome, and the marks of the customer's own messages (waiting, not sent).
-import { cssEscape, el, safeUrl } from "../shared/dom.js";
+import { cssEscape, el, link } from "../shared/dom.js";
 import { timeOfDay } from "../shared/format.js";
 import { attachmentView } from "./attachments.js";
 import { texts } from "./i18n.js";
@@ -27,6 +27,7 @@ function withNumbers(node, text) {
  *   choose(label, value, askId): the customer pressed an answer button
  *   retry(scope, id): the customer pressed retry on a message not sent
  *   rate(payload) -> Promise<ack>: send a rating
+ *   read(article): the customer opens an article card, to read it inside the widget
  */
 export function createMessages({ chat, view, server, hooks }) {
   const log = view.log;
@@ -81,8 +82,15 @@ export function createMessages({ chat, view, server, hooks }) {
   function articleCard(article) {
     const card = el("div", { class: "card" });
     card.append(el("strong", {}, article.title), el("p", {}, article.summary || ""));
-    const href = safeUrl(article.url || "");
-    if (href) card.append(el("a", { href, target: "_blank", rel: "noopener noreferrer" }, texts(chat.lang).read));
+    const t = texts(chat.lang);
+    if (article.id) {
+      const read = el("button", { type: "button", class: "read" }, t.read);
+      read.addEventListener("click", () => hooks.read(article));
+      card.append(read);
+    } else {
+      const page = link(article.url || "", t.read);
+      if (page) card.append(page);
+    }
     return card;
   }
 

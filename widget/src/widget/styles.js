@@ -16,7 +16,9 @@ export const CSS = `
   display: flex; flex-direction: column; overflow: hidden; z-index: 2147483000; font-size: 15px; line-height: 1.4; }
 .panel[hidden] { display: none; }
 header { background: #1b5fd1; color: #fff; padding: 12px 14px; display: flex; align-items: center; justify-content: space-between; }
-header h2 { margin: 0; font-size: 16px; font-weight: 600; }
+header h2 { margin: 0 8px; font-size: 16px; font-weight: 600; flex: 1; min-width: 0; overflow-wrap: anywhere; }
+header button.history { display: flex; align-items: center; padding: 4px; border-radius: 6px; }
+header button.history:hover { background: rgba(255,255,255,.15); }
 header button { background: transparent; border: none; color: #fff; font-size: 22px; cursor: pointer; line-height: 1; }
 .banner { background: #eef4ff; border-bottom: 1px solid #d3e0fa; padding: 8px 14px; font-size: 13px; }
 .banner[hidden] { display: none; }
@@ -71,6 +73,43 @@ form button.attach:hover { background: #eef1f5; }
 form { display: flex; gap: 8px; padding: 10px; border-top: 1px solid #e1e4ea; background: #fff; }
 textarea { flex: 1; resize: none; border: 1px solid #cfd4dc; border-radius: 8px; padding: 8px; font-size: 15px; height: 42px; color: #1d2330; background: #fff; }
 form button { border: none; background: #1b5fd1; color: #fff; border-radius: 8px; padding: 0 14px; font-size: 15px; cursor: pointer; }
+.panel.paned .banner, .panel.paned .log, .panel.paned .typing, .panel.paned form { display: none; }
+.pane { flex: 1; min-height: 0; overflow-y: auto; padding: 10px 14px 16px; background: #fff; display: flex; flex-direction: column; gap: 10px; }
+.pane[hidden] { display: none; }
+.pane-bar { display: flex; }
+.pane button.back { background: none; border: none; color: #1b5fd1; font-size: 14px; cursor: pointer; padding: 4px 0; text-decoration: underline; }
+.pane-title { margin: 0; font-size: 17px; line-height: 1.3; overflow-wrap: anywhere; }
+.pane-title:focus { outline: none; }
+.pane-status { margin: 0; font-size: 14px; color: #4b5563; }
+.pane-status:empty { display: none; }
+.pane button.primary { align-self: flex-start; border: none; background: #1b5fd1; color: #fff; border-radius: 8px; padding: 8px 14px; font-size: 15px; cursor: pointer; }
+.pane button.more { align-self: center; border: 1px solid #1b5fd1; background: #fff; color: #1b5fd1; border-radius: 16px; padding: 5px 14px; cursor: pointer; font-size: 14px; }
+.pane button.more[hidden] { display: none; }
+ul.conversations { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 8px; }
+button.conversation { width: 100%; text-align: left; display: flex; flex-direction: column; gap: 3px; background: #f6f7f9; color: #1d2330;
+  border: 1px solid #e1e4ea; border-radius: 10px; padding: 9px 12px; cursor: pointer; font-size: 15px; }
+button.conversation:hover { background: #eef4ff; border-color: #c9d6ef; }
+button.conversation[aria-current] { border-left: 4px solid #1b5fd1; }
+button.conversation .title { font-weight: 600; overflow-wrap: anywhere; }
+button.conversation .meta { display: flex; flex-wrap: wrap; gap: 2px 10px; font-size: 13px; color: #4b5563; }
+button.conversation .status.open { color: #7a4b00; }
+button.conversation .status.closed { color: #2f6b45; }
+button.conversation .tag { align-self: flex-start; font-size: 12px; color: #1b5fd1; font-weight: 600; }
+.article { font-size: 15px; line-height: 1.5; overflow-wrap: anywhere; }
+.article > :first-child { margin-top: 0; }
+.article p, .article ul, .article ol, .article blockquote, .article pre { margin: 0 0 10px; }
+.article ul, .article ol { padding-left: 22px; }
+.article h4, .article h5, .article h6 { margin: 14px 0 6px; font-size: 15px; }
+.article code { background: #f1f3f6; border-radius: 4px; padding: 1px 4px; font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 13px; }
+.article pre { background: #f1f3f6; border-radius: 6px; padding: 8px; overflow-x: auto; white-space: pre-wrap; }
+.article blockquote { border-left: 3px solid #c9d6ef; padding-left: 10px; color: #3b4250; }
+.article a, .pane .full a { color: #1b5fd1; }
+.article .table { overflow-x: auto; margin: 0 0 10px; }
+.article table { border-collapse: collapse; font-size: 14px; }
+.article th, .article td { border: 1px solid #dfe3ea; padding: 5px 8px; text-align: left; vertical-align: top; }
+.article th { background: #f6f7f9; }
+.pane .full { margin: 4px 0 0; padding-top: 10px; border-top: 1px solid #eceef2; font-size: 14px; }
+.card button.read { background: none; border: none; padding: 0; color: #1b5fd1; font-size: 14px; cursor: pointer; text-decoration: underline; }
 @media (max-width: 520px) {
   .panel { right: 0; bottom: 0; width: 100vw; height: 100vh; height: 100dvh; max-height: none; border-radius: 0; }
 }

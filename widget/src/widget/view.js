@@ -1,9 +1,10 @@
 // The widget's frame: the launcher, the panel with its header, banner, status line, log,
 // typing line and composer, in a Shadow DOM the host page's CSS cannot reach. It opens
 // and closes, counts unread messages on the launcher, and keeps the log at its newest
-// message while the panel resizes.
+// message while the panel resizes. A pane (the earlier conversations, an article) can
+// take the log's place until the customer goes back.
 import { el } from "../shared/dom.js";
-import { chatIcon, clipIcon } from "./icons.js";
+import { chatIcon, clipIcon, listIcon } from "./icons.js";
 import { texts } from "./i18n.js";
 import { CSS } from "./styles.js";
 
@@ -30,7 +31,9 @@ export function createView(chat) {
   const header = el("header");
   const heading = el("h2", { id: "chatbot-title" });
   const closeButton = el("button", { type: "button" }, "×");
-  header.append(heading, closeButton);
+  const historyButton = el("button", { type: "button", class: "history" });
+  historyButton.append(listIcon());
+  header.append(historyButton, heading, closeButton);
   const banner = el("div", { class: "banner", hidden: "", role: "status" });
   const statusLine = el("div", { class: "offline", hidden: "", role: "status" });
   const log = el("div", { class: "log", role: "log", "aria-live": "polite" });
@@ -42,7 +45,8 @@ export function createView(chat) {
   attachButton.append(clipIcon());
   const fileInput = el("input", { type: "file", accept: "image/png,image/jpeg,application/pdf,text/plain,.log,.txt", hidden: "" });
   form.append(attachButton, fileInput, input, send);
-  panel.append(header, banner, statusLine, log, typing, form);
+  const pane = el("div", { class: "pane", hidden: "" });
+  panel.append(header, banner, statusLine, pane, log, typing, form);
   root.append(launcher, panel);
 
   let isOpen = false;
@@ -55,6 +59,8 @@ export function createView(chat) {
     heading.textContent = (chat.welcome && chat.welcome.title) || t.title;
     launcher.setAttribute("aria-label", isOpen ? t.close : t.open);
     closeButton.setAttribute("aria-label", t.close);
+    historyButton.setAttribute("aria-label", t.conversations);
+    historyButton.setAttribute("title", t.conversations);
     input.setAttribute("placeholder", t.placeholder);
     input.setAttribute("aria-label", t.placeholder);
     send.textContent = t.send;
@@ -112,6 +118,23 @@ export function createView(chat) {
     badge.setAttribute("aria-label", `${unread} ${texts(chat.lang).unread}`);
   }
 
+  /** `nodes` take the log's place (the composer and banner hide) until hidePane(). */
+  function showPane(...nodes) {
+    pane.replaceChildren(...nodes);
+    pane.hidden = false;
+    panel.classList.add("paned");
+    pane.scrollTop = 0;
+  }
+
+  function hidePane() {
+    if (pane.hidden) return;
+    pane.hidden = true;
+    pane.replaceChildren();
+    panel.classList.remove("paned");
+    scrollDown();
+    input.focus();
+  }
+
   function showTyping(on, name) {
     const t = texts(chat.lang);
     typing.textContent = on && name ? `${name}: ${t.typing}` : t.typing;
@@ -121,11 +144,14 @@ export function createView(chat) {
   launcher.addEventListener("click", () => (isOpen ? close() : open()));
   closeButton.addEventListener("click", close);
   panel.addEventListener("keydown", (event) => {
-    if (event.key === "Escape") close();
+    if (event.key !== "Escape") return;
+    if (pane.hidden) close();
+    else hidePane(); // Escape goes back to the chat first
   });
 
   return {
     host,
+    historyButton,
     banner,
     statusLine,
     log,
@@ -139,5 +165,10 @@ export function createView(chat) {
     close,
     countUnread,
     showTyping,
+    showPane,
+    hidePane,
+    get paneOpen() {
+      return !pane.hidden;
+    },
   };
 }
