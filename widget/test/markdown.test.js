@@ -20,7 +20,7 @@ test("the help centre's Markdown becomes headings, lists, tables and paragraphs"
   assert.equal(blocks[1].level, 2);
   assert.equal(blocks[2].ordered, true);
   assert.equal(blocks[2].items.length, 2);
-  assert.deepEqual(blocks[2].items[1].at(-1), { t: "text", v: " and save" });
+  assert.deepEqual(blocks[2].items[1].inline.at(-1), { t: "text", v: " and save" });
   assert.equal(blocks[3].rows.length, 1);
   assert.equal(blocks[5].ordered, false);
 });
@@ -40,4 +40,15 @@ test("deeply nested markup ends as text", () => {
   let depth = 0;
   for (let node = spans[0]; node && node.c; node = node.c[0]) depth += 1;
   assert.ok(depth <= 4);
+});
+
+test("a list goes on after a table with its numbers, and keeps its inner list", () => {
+  const blocks = parseMarkdown("1. First:\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n2. Second\n3. Third:\n   - `550`\n   - `530`\n4. Fourth");
+  assert.deepEqual(blocks.map((b) => b.type), ["list", "table", "list"]);
+  const [, , rest] = blocks;
+  assert.equal(rest.start, 2);
+  assert.equal(rest.items.length, 3);
+  assert.equal(rest.items[1].children[0].type, "list");
+  assert.equal(rest.items[1].children[0].items.length, 2);
+  assert.equal(rest.items[1].children[0].ordered, false);
 });

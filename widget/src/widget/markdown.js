@@ -6,9 +6,12 @@
 import { el, safeUrl } from "../shared/dom.js";
 
 const MAX_DEPTH = 4; // nesting of inline markup (**[*x*](url)**): deeper stays text
+const ITEM = /^\s*([-*+]|\d{1,3}[.)])\s+/;
+const indent = (line) => line.length - line.trimStart().length;
 
 /** Markdown text -> blocks: {type: "heading"|"paragraph"|"quote", level?, inline},
- * {type: "list", ordered, items: [inline]}, {type: "table", head: [inline], rows: [[inline]]},
+ * {type: "list", ordered, start, items: [{inline, children: [blocks]}]},
+ * {type: "table", head: [inline], rows: [[inline]]},
  * {type: "code", text}. `inline` is a list of spans (see parseInline). */
 export function parseMarkdown(text) {
   const lines = String(text || "").replace(/\r\n?/g, "\n").split("\n");
@@ -34,18 +37,22 @@ export function parseMarkdown(text) {
       i += 2;
       while (i < lines.length && isTableRow(lines[i])) rows.push(cells(lines[i++]));
       blocks.push({ type: "table", head, rows });
-    } else if (/^\s*([-*+]|\d{1,3}[.)])\s+/.test(line)) {
+    } else if (ITEM.test(line)) {
+      const base = indent(line);
       const ordered = /^\s*\d/.test(line);
       const items = [];
-      while (i < lines.length && /^\s*([-*+]|\d{1,3}[.)])\s+/.test(lines[i])) {
-        let item = lines[i++].replace(/^\s*([-*+]|\d{1,3}[.)])\s+/, "");
-        // A continuation line (indented, not a new item) belongs to the item.
-        while (i < lines.length && /^\s{2,}\S/.test(lines[i]) && !/^\s*([-*+]|\d{1,3}[.)])\s+/.test(lines[i])) {
-          item += " " + lines[i++].trim();
-        }
-        items.push(parseInline(item));
+      while (i < lines.length && ITEM.test(lines[i]) && indent(lines[i]) <= base + 1) {
+        let item = lines[i++].replace(ITEM, "");
+        // Continuation lines (indented, not a new item) belong to the item.
+        while (i < lines.length && /^\s{2,}\S/.test(lines[i]) && !ITEM.test(lines[i])) item += " " + lines[i++].trim();
+        // Items indented further are a list inside this item (one level deep is drawn
+        // nested; deeper ones flatten into it).
+        const inner = [];
+        while (i < lines.length && ITEM.test(lines[i]) && indent(lines[i]) > base + 1) inner.push(lines[i++].trim());
+        items.push({ inline: parseInline(item), children: inner.length ? parseMarkdown(inner.join("\n")) : [] });
       }
-      blocks.push({ type: "list", ordered, items });
+      const start = ordered ? parseInt(line.trim(), 10) : 1;
+      blocks.push({ type: "list", ordered, start, items });
     } else if (/^\s*>/.test(line)) {
       const quote = [];
       while (i < lines.length && /^\s*>/.test(lines[i])) quote.push(lines[i++].replace(/^\s*>\s?/, ""));
@@ -62,7 +69,7 @@ export function parseMarkdown(text) {
 
 function startsBlock(lines, i) {
   const line = lines[i];
-  return /^(#{1,6}\s|\s*```|\s*>|\s*([-*+]|\d{1,3}[.)])\s+)/.test(line) || (isTableRow(line) && i + 1 < lines.length && /^\s*\|?\s*:?-{2,}/.test(lines[i + 1]));
+  return /^(#{1,6}\s|\s*```|\s*>)/.test(line) || ITEM.test(line) || (isTableRow(line) && i + 1 < lines.length && /^\s*\|?\s*:?-{2,}/.test(lines[i + 1]));
 }
 
 function isTableRow(line) {
@@ -120,11 +127,11 @@ function inlineNodes(spans) {
   });
 }
 
-/** The article's Markdown as a fragment of elements and text nodes; headings start at
- * `topLevel` (the article's own title is the level above). */
+/** The article's Markdown (or its parsed blocks) as a fragment of elements and text
+ * nodes; headings start at `topLevel` (the article's own title is the level above). */
 export function renderMarkdown(text, topLevel = 4) {
   const fragment = document.createDocumentFragment();
-  for (const block of parseMarkdown(text)) {
+  for (const block of Array.isArray(text) ? text : parseMarkdown(text)) {
     if (block.type === "heading") {
       fragment.append(el(`h${Math.min(6, topLevel + block.level - 1)}`, {}, inlineNodes(block.inline)));
     } else if (block.type === "paragraph") {
@@ -134,7 +141,10 @@ export function renderMarkdown(text, topLevel = 4) {
     } else if (block.type === "code") {
       fragment.append(el("pre", {}, el("code", {}, block.text)));
     } else if (block.type === "list") {
-      fragment.append(el(block.ordered ? "ol" : "ul", {}, block.items.map((item) => el("li", {}, inlineNodes(item)))));
+      const items = block.items.map((item) => el("li", {}, inlineNodes(item.inline), item.children.length ? renderMarkdown(item.children, topLevel) : null));
+      // An ordered list interrupted by a table or a paragraph goes on with its numbers.
+      const start = block.ordered && block.start > 1 ? String(block.start) : null;
+      fragment.append(el(block.ordered ? "ol" : "ul", { start }, items));
     } else if (block.type === "table") {
       const head = el("tr", {}, block.head.map((cell) => el("th", { scope: "col" }, inlineNodes(cell))));
       const rows = block.rows.map((row) => el("tr", {}, row.map((cell) => el("td", {}, inlineNodes(cell)))));

@@ -95,10 +95,12 @@ button.conversation .meta { display: flex; flex-wrap: wrap; gap: 2px 10px; font-
 button.conversation .status.open { color: #7a4b00; }
 button.conversation .status.closed { color: #2f6b45; }
 button.conversation .tag { align-self: flex-start; font-size: 12px; color: #1b5fd1; font-weight: 600; }
-.article { font-size: 15px; line-height: 1.5; overflow-wrap: anywhere; }
+.pane article { display: flex; flex-direction: column; gap: 8px; }
+.article { font-size: 15px; line-height: 1.5; overflow-wrap: break-word; }
 .article > :first-child { margin-top: 0; }
 .article p, .article ul, .article ol, .article blockquote, .article pre { margin: 0 0 10px; }
 .article ul, .article ol { padding-left: 22px; }
+.article li > ul, .article li > ol { margin: 4px 0 0; }
 .article h4, .article h5, .article h6 { margin: 14px 0 6px; font-size: 15px; }
 .article code { background: #f1f3f6; border-radius: 4px; padding: 1px 4px; font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 13px; }
 .article pre { background: #f1f3f6; border-radius: 6px; padding: 8px; overflow-x: auto; white-space: pre-wrap; }
@@ -106,9 +108,10 @@ button.conversation .tag { align-self: flex-start; font-size: 12px; color: #1b5f
 .article a, .pane .full a { color: #1b5fd1; }
 .article .table { overflow-x: auto; margin: 0 0 10px; }
 .article table { border-collapse: collapse; font-size: 14px; }
-.article th, .article td { border: 1px solid #dfe3ea; padding: 5px 8px; text-align: left; vertical-align: top; }
+.article th, .article td { border: 1px solid #dfe3ea; padding: 5px 8px; text-align: left; vertical-align: top; overflow-wrap: normal; }
 .article th { background: #f6f7f9; }
 .pane .full { margin: 4px 0 0; padding-top: 10px; border-top: 1px solid #eceef2; font-size: 14px; }
+.pane .full:empty { display: none; }
 .card button.read { background: none; border: none; padding: 0; color: #1b5fd1; font-size: 14px; cursor: pointer; text-decoration: underline; }
 @media (max-width: 520px) {
   .panel { right: 0; bottom: 0; width: 100vw; height: 100vh; height: 100dvh; max-height: none; border-radius: 0; }
