@@ -11,6 +11,7 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
+from chatbot.web.openapi import OPENAPI
 from tests.fixtures import (
     AgentClient,
     ChatClient,
@@ -136,6 +137,16 @@ async def test_the_report_counts_only_confirmed_or_left_answers_and_times_ticket
         )
         assert response.status == 200
         assert await response.json() == report  # the console and the REST API agree
+
+    # The OpenAPI document names exactly the figures the server gives.
+    schemas = OPENAPI["components"]["schemas"]
+    assert set(report) == set(schemas["Report"]["properties"])
+    for name, part in (
+        ("ReportSection", report["total"]),
+        ("PriorityTimes", report["per_priority"][0]),
+        ("AgentRatings", report["per_agent"][0]),
+    ):
+        assert set(part) == set(schemas[name]["properties"]), name
 
     fi, en = report["per_language"]["fi"], report["per_language"]["en"]
     kb = ("articles_shown", "kb_confirmed", "kb_left_without_more", "kb_not_helpful")

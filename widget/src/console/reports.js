@@ -1,60 +1,133 @@
-// Reports for admins: a view in place of the conversation with totals and per language,
-// and conversations per day, over the last 7, 30 or 90 days.
+// Reports for admins: a view in place of the conversation over the last 7, 30 or 90 days:
+// knowledge-base answers per language (confirmed, left without asking more, shown but not
+// helpful), first response and resolution per priority, CSAT per agent, conversations per
+// day. Every figure is defined in docs/api.md; all text goes in as text nodes.
 import { byId, el } from "../shared/dom.js";
-import { number, percent } from "../shared/format.js";
+import { humanize, number, percent } from "../shared/format.js";
 import { languageName } from "./labels.js";
 
-const COLUMNS = [
+const LANGUAGE_COLUMNS = [
   ["conversations", "Conversations", number],
+  ["articles_shown", "Article shown", number],
+  ["kb_confirmed", "Confirmed", number],
+  ["kb_left_without_more", "Left without asking more", number],
+  ["kb_not_helpful", "Shown, not helpful", number],
   ["answered_by_kb", "Answered by KB", percent],
   ["handed_off", "Handed off", percent],
   ["tickets", "Tickets", number],
-  ["median_first_response_minutes", "Median first response (min)", number],
-  ["median_time_to_close_minutes", "Median time to close (min)", number],
 ];
 
-function csat(section) {
-  if (section.csat === null || section.csat === undefined) return "—";
-  const count = Number(section.ratings) || 0;
-  return `${Number(section.csat).toFixed(2)} / 5 (${count} rating${count === 1 ? "" : "s"})`;
+const PRIORITY_COLUMNS = [
+  ["tickets", "Tickets", number],
+  ["first_response_median_minutes", "First reply median (min)", number],
+  ["first_response_p90_minutes", "First reply p90 (min)", number],
+  ["awaiting_first_response", "No reply yet", number],
+  ["resolution_median_minutes", "Resolution median (min)", number],
+  ["resolution_p90_minutes", "Resolution p90 (min)", number],
+  ["unresolved", "Not closed", number],
+];
+
+const AGENT_COLUMNS = [
+  ["ratings", "Ratings", number],
+  ["average", "Average (of 5)", (v) => (v == null ? "—" : Number(v).toFixed(2))],
+  ["good_share", "Good (4–5)", percent],
+];
+
+let tables = 0;
+
+/** A section with a heading that names its table, and a note under the heading. */
+function tableSection(title, note, columns, rows, rowHeader) {
+  const id = `report-h-${++tables}`;
+  const table = el("table", { class: "report-table", "aria-labelledby": id });
+  const head = el("tr", {}, el("th", { scope: "col" }, rowHeader));
+  for (const [, label] of columns) head.append(el("th", { scope: "col", class: "num" }, label));
+  table.append(el("thead", {}, head));
+  const body = el("tbody");
+  for (const { label, data, total } of rows) {
+    const tr = el("tr", { class: total ? "total" : null });
+    tr.append(el("th", { scope: "row" }, label));
+    for (const [key, , format] of columns) tr.append(el("td", { class: "num" }, format(data[key])));
+    body.append(tr);
+  }
+  table.append(body);
+  return el(
+    "section",
+    { class: "report-section" },
+    el("h2", { id }, title),
+    note ? el("p", { class: "muted report-note" }, note) : null,
+    // Scrolls sideways on a phone: a named region a keyboard can reach and scroll.
+    el("div", { class: "table-wrap", role: "region", tabindex: "0", "aria-labelledby": id }, table),
+  );
 }
 
-function row(label, section, strong) {
-  const tr = el("tr", { class: strong ? "total" : null });
-  tr.append(el("th", { scope: "row" }, label));
-  for (const [key, , format] of COLUMNS) tr.append(el("td", { class: "num" }, format(section[key])));
-  tr.append(el("td", { class: "num" }, csat(section)));
-  return tr;
+function minutes(value) {
+  return value == null ? "—" : `${value} min`;
 }
 
 export function renderReport(report) {
   const wrap = el("div", { class: "report" });
   const total = report.total || {};
-  const kpis = el("div", { class: "kpis" });
   const kpi = (label, value) => el("div", { class: "kpi" }, el("div", { class: "kpi-value" }, value), el("div", { class: "kpi-label" }, label));
-  kpis.append(
-    kpi("Conversations", number(total.conversations)),
-    kpi("Answered by KB", percent(total.answered_by_kb)),
-    kpi("Handed off", percent(total.handed_off)),
-    kpi("Tickets", number(total.tickets)),
-    kpi("Median first response", total.median_first_response_minutes == null ? "—" : `${total.median_first_response_minutes} min`),
-    kpi("CSAT", total.csat == null ? "—" : `${Number(total.csat).toFixed(2)} / 5`),
+  wrap.append(
+    el(
+      "div",
+      { class: "kpis" },
+      kpi("Conversations", number(total.conversations)),
+      kpi("Answered by KB", percent(total.answered_by_kb)),
+      kpi("Article shown, not helpful", number(total.kb_not_helpful)),
+      kpi("Handed off", percent(total.handed_off)),
+      kpi("Median first response", minutes(total.median_first_response_minutes)),
+      kpi("CSAT", total.csat == null ? "—" : `${Number(total.csat).toFixed(2)} / 5`),
+    ),
   );
-  wrap.append(kpis);
 
-  const table = el("table", { class: "report-table", id: "report-table" });
-  const head = el("tr", {}, el("th", { scope: "col" }, "Language"));
-  for (const [, label] of COLUMNS) head.append(el("th", { scope: "col", class: "num" }, label));
-  head.append(el("th", { scope: "col", class: "num" }, "CSAT"));
-  table.append(el("thead", {}, head));
-  const body = el("tbody");
-  body.append(row("Total", total, true));
   const perLanguage = report.per_language && typeof report.per_language === "object" ? report.per_language : {};
+  const languageRows = [{ label: "Total", data: total, total: true }];
   for (const [lang, section] of Object.entries(perLanguage)) {
-    body.append(row(`${languageName(lang)} (${lang})`, section || {}, false));
+    languageRows.push({ label: `${languageName(lang)} (${lang})`, data: section || {} });
   }
-  table.append(body);
-  wrap.append(el("section", { class: "report-section" }, el("h2", {}, "By language"), el("div", { class: "table-wrap" }, table)));
+  wrap.append(
+    tableSection(
+      "Knowledge base answers by language",
+      "Answered by KB counts only conversations where the customer confirmed the article or left without asking for more after it (no further message, no ticket). Article shown = confirmed + left without asking more + shown, not helpful.",
+      LANGUAGE_COLUMNS,
+      languageRows,
+      "Language",
+    ),
+  );
+
+  const priorities = Array.isArray(report.per_priority) ? report.per_priority : [];
+  wrap.append(
+    tableSection(
+      "Response times by priority",
+      "First reply: ticket created to the first agent message. Resolution: created to closed. p90: 9 in 10 tickets took no longer.",
+      PRIORITY_COLUMNS,
+      priorities.map((row) => ({ label: humanize(row.priority), data: row })),
+      "Priority",
+    ),
+  );
+
+  const agents = Array.isArray(report.per_agent) ? report.per_agent : [];
+  if (!agents.length) {
+    wrap.append(
+      el(
+        "section",
+        { class: "report-section" },
+        el("h2", {}, "Customer satisfaction by agent"),
+        el("p", { class: "muted" }, "No ratings in this period."),
+      ),
+    );
+  } else {
+    wrap.append(
+      tableSection(
+        "Customer satisfaction by agent",
+        "Ratings customers gave after their chat was closed, by the agent who held it.",
+        AGENT_COLUMNS,
+        agents.map((row) => ({ label: row.agent_name || "No agent", data: row })),
+        "Agent",
+      ),
+    );
+  }
 
   const days = Array.isArray(report.per_day) ? report.per_day : [];
   const chart = el("section", { class: "report-section" }, el("h2", {}, "Conversations per day"));
