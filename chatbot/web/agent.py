@@ -113,7 +113,7 @@ class AgentNamespace(Namespace):
             ticket_record(t, agents)
             for status in LIVE_STATUSES
             for t in await store.list_tickets(status=status, limit=200)
-            if t.assignee != agent.id
+            if t.assignee is not None and t.assignee != agent.id
         ]
         return ok_ack(
             now=iso_time(self.app[keys.CLOCK]()),

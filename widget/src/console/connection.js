@@ -6,7 +6,7 @@ import { byId } from "../shared/dom.js";
 const ACK_TIMEOUT = 10000;
 const LABELS = { connecting: "Connecting…", online: "Connected", offline: "Connection lost: reconnecting…" };
 // Server events handed to `events` as they come, from the current connection only.
-const SERVER_EVENTS = ["session", "queue", "ticket", "presence", "message", "note", "typing", "resync"];
+const SERVER_EVENTS = ["session", "queue", "ticket", "presence", "message", "note", "typing", "viewer", "incident", "resync"];
 
 /**
  * events: {connect(socket), disconnect(), and one handler per name in SERVER_EVENTS}

@@ -52,6 +52,7 @@ export function createConversation({ session, call, queue, transcript, hooks }) 
         customerTickets: [],
         dirty: false, // the details form has edits not saved yet
         forcedNote: false, // the composer was switched to notes because the chat is not mine
+        diagnosis: null, // {domain, service, findings} from the open ack
       };
       current = opened;
       save(KEYS.open, number);
@@ -80,6 +81,8 @@ export function createConversation({ session, call, queue, transcript, hooks }) 
       }
       return;
     }
+    // The domain check as sentences, for the details pane (drawn with the ticket).
+    opened.diagnosis = ack.diagnosis || null;
     if (ack.ticket) {
       opened.ticket = ack.ticket;
       hooks.applyTicket(ack.ticket);

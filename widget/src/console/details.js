@@ -1,20 +1,24 @@
-// The details pane beside the conversation: the ticket's editable fields and priority,
-// its facts and rating, who the customer is, and their earlier tickets.
+// The details pane beside the conversation: the ticket's editable fields and priority
+// (every value shown whole: the boxes grow with their text), the domain diagnosis as
+// sentences, its facts, SLA and rating, who the customer is, and their earlier tickets.
 import { byId, cssEscape, el, setOptions } from "../shared/dom.js";
 import { dateTime, humanize, stars } from "../shared/format.js";
 import { languageName, statusLabel } from "./labels.js";
+import { slaBadge } from "./sla.js";
 
 /**
  * call, notice, conversation (conversation.js)
  * hooks:
  *   applyTicket(ticket): the saved ticket came with the ack
  *   open(number): open an earlier ticket's conversation
+ * now(): the server's time (clock.js)
  */
-export function createDetails({ call, notice, conversation, hooks }) {
+export function createDetails({ call, notice, conversation, hooks, now }) {
   const ui = {};
   for (const id of [
     "details-empty", "details-main", "ticket-form", "ticket-title", "ticket-fields", "ticket-priority",
     "ticket-save", "ticket-saved", "ticket-facts", "ticket-rating", "rating-panel", "customer-details", "customer-tickets",
+    "diagnosis-panel", "diagnosis-findings", "diagnosis-domain",
   ]) {
     ui[id] = byId(id);
   }
@@ -39,7 +43,8 @@ export function createDetails({ call, notice, conversation, hooks }) {
     ui["ticket-form"].hidden = false;
     if (!current.dirty) renderForm(ticket);
     const closed = ticket.status === "closed";
-    for (const input of ui["ticket-form"].querySelectorAll("input, select, button")) input.disabled = closed;
+    for (const input of ui["ticket-form"].querySelectorAll("input, textarea, select, button")) input.disabled = closed;
+    renderDiagnosis(current.diagnosis);
 
     const facts = [
       ["Status", statusLabel(ticket.status)],
@@ -47,7 +52,10 @@ export function createDetails({ call, notice, conversation, hooks }) {
       ["Service", ticket.service ? humanize(ticket.service) : "—"],
       ["Created", dateTime(ticket.created_at)],
     ];
-    if (ticket.expected_response && !closed) facts.push(["Respond by", dateTime(ticket.expected_response)]);
+    if (ticket.expected_response && !closed) {
+      const sla = slaBadge(ticket, now());
+      facts.push(["Respond by", sla ? [dateTime(ticket.expected_response), " ", sla] : dateTime(ticket.expected_response)]);
+    }
     if (ticket.first_response_at) facts.push(["First response", dateTime(ticket.first_response_at)]);
     if (closed) {
       facts.push(["Closed", dateTime(ticket.closed_at)]);
@@ -76,14 +84,20 @@ export function createDetails({ call, notice, conversation, hooks }) {
     ui["ticket-fields"].replaceChildren(
       ...names.map((name) => {
         const missing = !(name in fields);
-        const input = el("input", {
-          type: "text",
+        // A textarea that grows with its text: a long description or address is read
+        // whole, never cut off at the box's edge.
+        const input = el("textarea", {
           "data-field": name,
           maxlength: "1000",
+          rows: "1",
           placeholder: missing ? "missing" : null,
-          class: missing ? "missing" : null,
+          class: `grow${missing ? " missing" : ""}`,
         });
         input.value = missing ? "" : String(fields[name] ?? "");
+        if (name === "diagnosis" && !missing) {
+          // The sentences are shown above; the raw line stays editable, folded away.
+          return el("details", { class: "field raw-field" }, el("summary", {}, "Diagnosis (raw codes)"), input);
+        }
         return el("label", { class: "field" }, el("span", {}, humanize(name)), input);
       }),
     );
@@ -91,6 +105,25 @@ export function createDetails({ call, notice, conversation, hooks }) {
       ui["ticket-priority"],
       priorities.map((p) => ({ value: p, label: humanize(p) })),
       priorities.includes(ticket.priority) ? ticket.priority : undefined,
+    );
+  }
+
+  /** The domain diagnosis as sentences ({domain, service, findings: [{ok, text}]}). */
+  function renderDiagnosis(diagnosis) {
+    const findings = diagnosis && Array.isArray(diagnosis.findings) ? diagnosis.findings : [];
+    ui["diagnosis-panel"].hidden = !diagnosis;
+    if (!diagnosis) return;
+    ui["diagnosis-domain"].textContent = `${diagnosis.domain}${diagnosis.service ? ` · ${humanize(diagnosis.service)}` : ""}`;
+    ui["diagnosis-findings"].replaceChildren(
+      ...(findings.length
+        ? findings.map((f) =>
+            el("li", { class: `finding ${f.ok ? "finding-ok" : "finding-problem"}` },
+              el("span", { class: "finding-mark", "aria-hidden": "true" }, f.ok ? "✓" : "!"),
+              el("span", { class: "visually-hidden" }, f.ok ? "Works: " : "Problem: "),
+              String(f.text || ""),
+            ),
+          )
+        : [el("li", { class: "muted" }, "The check found nothing wrong.")]),
     );
   }
 
@@ -161,7 +194,7 @@ export function createDetails({ call, notice, conversation, hooks }) {
       return;
     }
     const fields = {};
-    for (const input of ui["ticket-fields"].querySelectorAll("input[data-field]")) {
+    for (const input of ui["ticket-fields"].querySelectorAll("[data-field]")) {
       const value = input.value.trim();
       if (value) fields[input.getAttribute("data-field")] = value;
     }

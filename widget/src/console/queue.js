@@ -1,25 +1,34 @@
-// The sidebar's ticket lists: the queue (waiting for an agent) and my chats, with unread
-// counts, the page title and the queue's flash when someone new waits. It keeps the
+// The sidebar's ticket lists: the queue (waiting for an agent), my chats and the team's
+// chats, with unread counts, SLA timers, the page title and the queue's flash when
+// someone new waits; each list shows what passes the search and filters. It keeps the
 // newest record seen of every ticket, for the panes that need one before it loads.
 import { byId, el } from "../shared/dom.js";
 import { dateTime, waitingText } from "../shared/format.js";
 import { languageName } from "./labels.js";
 import { PAGE_TITLE } from "./session.js";
 import { KEYS, load, save } from "./storage.js";
+import { slaBadge } from "./sla.js";
 import { customerName, isMine, priorityBadge } from "./tickets.js";
 
 /**
  * session: who is logged in
  * notice: the notice bar
  * onOpen(number), onClaim(number): the agent picked a ticket, or pressed its Claim
+ * filters: filters.js (which tickets to show); now(): the server's time (clock.js)
  */
-export function createQueue({ session, notice, onOpen, onClaim }) {
+export function createQueue({ session, notice, onOpen, onClaim, filters, now }) {
   const ui = {};
-  for (const id of ["app", "queue", "queue-heading", "queue-count", "queue-empty", "mine", "mine-count", "mine-empty"]) ui[id] = byId(id);
+  for (const id of [
+    "app", "queue", "queue-heading", "queue-count", "queue-empty", "mine", "mine-count", "mine-empty",
+    "team-chats", "team-chats-count", "team-chats-empty",
+  ]) {
+    ui[id] = byId(id);
+  }
   const board = {
     records: new Map(), // number -> newest ticket record seen
     queue: [],
     mine: [],
+    team: [], // the other agents' live chats
     unread: {}, // number -> customer messages not yet seen, for my chats
     seenQueue: null, // numbers seen in the queue; null until the first snapshot
     maxChats: null,
@@ -31,6 +40,7 @@ export function createQueue({ session, notice, onOpen, onClaim }) {
     board.records.clear();
     board.queue = [];
     board.mine = [];
+    board.team = [];
     board.unread = {};
     board.seenQueue = null;
     board.active = null;
@@ -42,12 +52,15 @@ export function createQueue({ session, notice, onOpen, onClaim }) {
     board.maxChats = Number.isFinite(snapshot.max_chats) ? snapshot.max_chats : null;
     board.mine = Array.isArray(snapshot.mine) ? snapshot.mine : [];
     for (const ticket of board.mine) board.records.set(ticket.number, ticket);
+    board.team = Array.isArray(snapshot.team) ? snapshot.team : [];
+    for (const ticket of board.team) board.records.set(ticket.number, ticket);
     const unread = loadUnread();
     board.unread = {};
     for (const ticket of board.mine) if (unread[ticket.number] > 0) board.unread[ticket.number] = unread[ticket.number];
     save(KEYS.unread, board.unread);
     onQueue({ tickets: Array.isArray(snapshot.queue) ? snapshot.queue : [] });
     renderMine();
+    renderTeam();
   }
 
   function onQueue(event) {
@@ -87,6 +100,12 @@ export function createQueue({ session, notice, onOpen, onClaim }) {
         save(KEYS.unread, board.unread);
       }
     }
+    const others = board.team.findIndex((t) => t.number === ticket.number);
+    const theirs = ticket.assignee && (!me || ticket.assignee.id !== me.id) && ["in_progress", "waiting"].includes(ticket.status);
+    if (theirs) {
+      if (others >= 0) board.team[others] = ticket;
+      else board.team.unshift(ticket);
+    } else if (others >= 0) board.team.splice(others, 1);
     const queued = board.queue.findIndex((t) => t.number === ticket.number);
     if (queued >= 0) {
       if (ticket.status === "open" && !ticket.assignee) board.queue[queued] = ticket;
@@ -146,47 +165,72 @@ export function createQueue({ session, notice, onOpen, onClaim }) {
 
   function ticketItem(ticket, kind) {
     const current = board.active === ticket.number;
+    // A list item holding buttons (open it, claim it), not a button holding a button: the
+    // whole card takes a click, the keyboard reaches the two buttons.
     const item = el("li", {
       class: `ticket${current ? " active" : ""}`,
       "data-ticket": ticket.number,
-      tabindex: "0",
-      role: "button",
       "aria-current": current ? "true" : null,
     });
     const top = el("div", { class: "ticket-top" });
     top.append(priorityBadge(ticket.priority), el("span", { class: "ticket-number" }, ticket.number));
     if (ticket.language) top.append(el("span", { class: "lang", title: languageName(ticket.language) }, String(ticket.language).toUpperCase()));
+    const sla = slaBadge(ticket, now());
+    if (sla) top.append(sla);
     if (kind === "queue") {
-      top.append(el("span", { class: "wait", title: `Waiting since ${dateTime(ticket.created_at)}` }, waitingText(ticket.created_at)));
-    } else {
+      top.append(el("span", { class: "wait", title: `Waiting since ${dateTime(ticket.created_at)}` }, waitingText(ticket.created_at, now())));
+    } else if (kind === "mine") {
       const unread = board.unread[ticket.number] || 0;
       if (ticket.status === "waiting") top.append(el("span", { class: "mini-status" }, "waiting"));
       if (unread > 0) top.append(el("span", { class: "unread", "aria-label": `${unread} unread` }, String(unread)));
     }
-    item.append(top, el("div", { class: "ticket-title" }, String(ticket.title || "(no title)")));
+    const title = el("button", { type: "button", class: "ticket-title ticket-open", "aria-label": `${ticket.number}: ${ticket.title || "(no title)"}` }, String(ticket.title || "(no title)"));
+    item.append(top, title);
     const bottom = el("div", { class: "ticket-bottom" });
     bottom.append(el("span", { class: "ticket-customer" }, customerName(ticket) || "Anonymous visitor"));
+    if (kind === "team" && ticket.assignee) bottom.append(el("span", { class: "ticket-holder" }, ticket.assignee.name || "Agent"));
     if (kind === "queue") bottom.append(el("button", { type: "button", class: "claim btn btn-small btn-primary" }, "Claim"));
     item.append(bottom);
     return item;
   }
 
+  /** A list's items that pass the filters, and its "none" line. */
+  function renderSection(list, empty, tickets, kind, none) {
+    const shown = tickets.filter((t) => filters.matches(t));
+    renderList(list, shown.map((t) => ticketItem(t, kind)));
+    empty.hidden = shown.length > 0;
+    empty.textContent = tickets.length ? `None of ${tickets.length} match the filters.` : none;
+    return shown.length;
+  }
+
+  /** "3", or "2 of 3" while filters hide some. */
+  const counted = (shown, all, max) => `${shown === all ? "" : `${shown} of `}${all}${max ? `/${max}` : ""}`;
+
   function renderQueue() {
-    renderList(ui.queue, board.queue.map((t) => ticketItem(t, "queue")));
-    ui["queue-empty"].hidden = board.queue.length > 0;
-    ui["queue-count"].textContent = String(board.queue.length);
+    const shown = renderSection(ui.queue, ui["queue-empty"], board.queue, "queue", "No one is waiting.");
+    ui["queue-count"].textContent = counted(shown, board.queue.length);
   }
 
   function renderMine() {
-    renderList(ui.mine, board.mine.map((t) => ticketItem(t, "mine")));
-    ui["mine-empty"].hidden = board.mine.length > 0;
-    ui["mine-count"].textContent = board.maxChats ? `${board.mine.length}/${board.maxChats}` : String(board.mine.length);
+    const shown = renderSection(ui.mine, ui["mine-empty"], board.mine, "mine", "No chats claimed yet.");
+    ui["mine-count"].textContent = counted(shown, board.mine.length, board.maxChats);
+  }
+
+  function renderTeam() {
+    const shown = renderSection(ui["team-chats"], ui["team-chats-empty"], board.team, "team", "No one else is chatting.");
+    ui["team-chats-count"].textContent = counted(shown, board.team.length);
   }
 
   function render() {
     renderQueue();
     renderMine();
+    renderTeam();
     updateTitle();
+  }
+
+  /** The tickets on screen, top to bottom: what "next chat" walks through. */
+  function visible() {
+    return [...document.querySelectorAll(".ticket-list .ticket[data-ticket]")].map((n) => n.getAttribute("data-ticket"));
   }
 
   function onListClick(event) {
@@ -201,18 +245,8 @@ export function createQueue({ session, notice, onOpen, onClaim }) {
     onOpen(number);
   }
 
-  function onListKey(event) {
-    if (event.key !== "Enter" && event.key !== " ") return;
-    if (event.target.closest("button")) return;
-    const item = event.target.closest(".ticket[data-ticket]");
-    if (!item) return;
-    event.preventDefault();
-    onOpen(item.getAttribute("data-ticket"));
-  }
-
-  for (const list of [ui.queue, ui.mine]) {
+  for (const list of [ui.queue, ui.mine, ui["team-chats"]]) {
     list.addEventListener("click", onListClick);
-    list.addEventListener("keydown", onListKey);
   }
   document.addEventListener("visibilitychange", () => {
     if (!document.hidden && flashWhenVisible) {
@@ -220,10 +254,6 @@ export function createQueue({ session, notice, onOpen, onClaim }) {
       flash();
     }
   });
-  // The waiting times grow while nothing else changes.
-  setInterval(() => {
-    if (!ui.app.hidden && board.queue.length) renderQueue();
-  }, 30000);
 
   return {
     reset,
@@ -235,6 +265,9 @@ export function createQueue({ session, notice, onOpen, onClaim }) {
     markActive,
     remember,
     render,
+    visible,
+    /** The first ticket in the queue that passes the filters. */
+    firstWaiting: () => (board.queue.find((t) => filters.matches(t)) || {}).number || null,
     record: (number) => board.records.get(number) || null,
     has: (number) => board.records.has(number),
     get mine() {
