@@ -100,6 +100,23 @@ async def test_another_visitors_conversation_is_refused(chat_server: TestServer)
     assert malformed["error"]["code"] == "invalid_payload"
 
 
+async def test_the_list_shows_the_status_of_the_conversations_ticket(
+    chat_server: TestServer,
+) -> None:
+    client = ChatClient(server_url(chat_server))
+    await client.connect(locale="fi")
+    await client.ask_for_person("Haluan puhua ihmisen kanssa kafebar.no:n sähköpostista")
+    assert client.tickets, "a ticket was made"
+    number = client.tickets[-1]["number"]
+    await switch(client, "new_conversation")
+    [row] = (await client.call("conversations", {"lang": "fi"}))["conversations"]
+    assert row["ticket"]["number"] == number and row["ticket"]["status"] == "open"
+    assert row["ticket"]["status_text"] == "avoin, odottaa asiakaspalvelutiimin käsittelyä"
+    english = (await client.call("conversations", {"lang": "en"}))["conversations"][0]
+    assert english["ticket"]["status_text"] != row["ticket"]["status_text"]
+    assert re.search(r"\d{1,2}:\d{2}|\d{2}\.\d{2}", english["date"])
+
+
 async def test_the_list_is_paged_and_bounded(chat_server: TestServer) -> None:
     client = ChatClient(server_url(chat_server))
     await client.connect()

@@ -19,7 +19,7 @@ from tests.test_widget_welcome import DESKTOP, PHONE, page_in, run_axe
 
 __all__ = ["browser"]
 
-QUESTION = "How do I change the PHP version of my website?"
+QUESTION = "I want to talk to a person about kafebar.no"
 MAIL_QUESTION = "Sending from ana@cvjecarna.hr fails with error 550, only outgoing"
 
 HOSTILE = """<script>window.__pwned = 1</script>
@@ -58,6 +58,11 @@ async def test_a_returning_visitor_sees_the_earlier_conversation_and_starts_a_ne
     before = await bot_count(page)
     await ask(page, QUESTION)
     await bot_replied(page, before)
+    await page.click(".choices button[data-value=skip]:enabled")  # no contact address
+    banner = page.locator(".banner:not([hidden])")
+    await banner.wait_for()
+    number = await banner.locator(".number").first.text_content()
+    assert number and number.startswith("HS-")
 
     # The visitor comes back later: the same browser, a new page load.
     await page.reload()
@@ -68,10 +73,13 @@ async def test_a_returning_visitor_sees_the_earlier_conversation_and_starts_a_ne
     assert await item.locator(".title").text_content() == QUESTION
     assert await item.get_attribute("aria-current") == "true"
     assert (await item.locator(".date").text_content() or "").endswith(("CET", "CEST"))
+    status = await item.locator(".status").text_content() or ""
+    assert status.startswith(number) and "open" in status, status
     await page.click("button.new-conversation")
     await page.locator(".msg.welcome").wait_for()
     assert await page.locator(".pane").is_hidden()
     assert await page.locator(".msg.customer").count() == 0
+    assert await page.locator(".banner").is_hidden()  # the new conversation has no ticket
     assert await page.locator("textarea").is_visible()
 
     await open_list(page)
@@ -89,6 +97,7 @@ async def test_a_returning_visitor_sees_the_earlier_conversation_and_starts_a_ne
     await page.click("button.conversation")
     await page.locator(".msg.customer", has_text=QUESTION).wait_for()
     assert await page.locator(".pane").is_hidden()
+    assert await banner.locator(".number").first.text_content() == number
     # Continued: a reload comes back to the conversation now open.
     await page.reload()
     await page.click("[data-chatbot] >> .launcher")
