@@ -26,6 +26,15 @@ from tests.test_widget_welcome import run_axe
 __all__ = ["browser"]
 
 PHONE = {"width": 390, "height": 844}
+LONG = (
+    "Since Monday every message sent from Thunderbird to addresses outside the company "
+    "bounces after a minute with 'relay access denied'; webmail works, and the phone app "
+    "sends fine over the same connection."
+)
+DIAGNOSIS = (
+    "kafebar.no (email): smtp_unreachable host=mail.kafebar.no port=587; "
+    "site_ok url=https://kafebar.no/ status=200 time_ms=85"
+)
 DESKTOP = {"width": 1280, "height": 800}
 
 
@@ -75,6 +84,11 @@ async def test_an_agent_on_a_phone_claims_replies_and_closes_one_pane_at_a_time(
     problems: list[str] = []
     ana = await add_agent(chat_server, "ana@support.example", "Ana", "admin")
     customer, number = await customer_ticket(chat_server)
+    # The bot's domain check and a long description, as the details pane must show them.
+    lead = AgentClient(server_url(chat_server))
+    await lead.connect(await login(chat_server, *ana))
+    fields = {"domain": "kafebar.no", "description": LONG, "diagnosis": DIAGNOSIS}
+    assert (await lead.call("update", {"ticket": number, "fields": fields}))["ok"]
     page = await console_as(browser, chat_server, ana, PHONE, problems)
     item = page.locator(f"#queue [data-ticket='{number}']")
     await item.wait_for()
@@ -100,6 +114,16 @@ async def test_an_agent_on_a_phone_claims_replies_and_closes_one_pane_at_a_time(
     await page.click("#pane-details")
     await page.wait_for_selector("#details-main:not([hidden])")
     assert not await visible(page, "#conversation")
+    findings = await page.locator("#diagnosis-findings li").all_text_contents()
+    assert findings == [
+        "!Problem: The mail server mail.kafebar.no does not answer on port 587.",
+        "✓Works: The website https://kafebar.no/ works (status 200, answered in 85 ms).",
+    ]
+    description = page.locator("#ticket-fields [data-field=description]")
+    assert await description.input_value() == LONG
+    # The whole value shows: the box grew to its text instead of cutting it off.
+    assert await description.evaluate("(box) => box.scrollHeight <= box.clientHeight + 2")
+    assert await description.evaluate("(box) => box.clientHeight > 80")
     details_axe = await run_axe(page)
     await page.screenshot(path=screenshot_path("console-phone-details.png"))
     await page.click("#details-back")

@@ -60,7 +60,7 @@ export function createFilters({ session, onChange }) {
       return agent ? agent.name || "Agent" : "Another agent";
     };
     setOptions(inputs.assignee, [
-      { value: "", label: "Anyone or no one" },
+      { value: "", label: "Anyone" },
       { value: "none", label: "Unassigned" },
       { value: "me", label: "Me" },
       ...keep(agentIds, ["", "none", "me"].includes(state.assignee) ? "" : state.assignee)
