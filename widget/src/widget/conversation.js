@@ -68,6 +68,7 @@ export function createConversation({ chat, view, messages, banner, notice, conne
     messages.clear();
     forgetMessages(chat);
     banner.hide();
+    view.showTyping(false); // someone typing in the conversation left is not typing here
   }
 
   /** Another identity's chat opens next: nothing of this one stays on screen, and nothing
