@@ -125,6 +125,9 @@ async def test_an_agent_on_a_phone_claims_replies_and_closes_one_pane_at_a_time(
     assert await description.evaluate("(box) => box.scrollHeight <= box.clientHeight + 2")
     assert await description.evaluate("(box) => box.clientHeight > 80")
     details_axe = await run_axe(page)
+    await page.locator("#diagnosis-panel").screenshot(
+        path=screenshot_path("console-phone-diagnosis.png")
+    )
     await page.screenshot(path=screenshot_path("console-phone-details.png"))
     await page.click("#details-back")
     await page.fill("#close-resolution", "Explained the SMTP settings")
@@ -177,6 +180,18 @@ async def test_filters_narrow_the_lists_and_a_reload_keeps_them(
     await page.screenshot(path=screenshot_path("console-filters.png"))
 
     await page.select_option("#filter-priority", "")
+    await page.select_option("#filter-lang", "fi")  # every ticket here is in English
+    await page.wait_for_function(
+        "() => document.querySelectorAll('.ticket-list .ticket').length === 0"
+    )
+    assert "None of 2 match" in (await page.text_content("#queue-empty") or "")
+    await page.select_option("#filter-lang", "en")
+    await page.select_option("#filter-service", "email")  # and about no service in particular
+    await page.wait_for_function(
+        "() => document.querySelectorAll('.ticket-list .ticket').length === 0"
+    )
+    await page.select_option("#filter-service", "")
+    await page.select_option("#filter-lang", "")
     await page.select_option("#filter-assignee", label="Bob")
     await page.wait_for_function(
         "() => document.querySelectorAll('.ticket-list .ticket').length === 1"
@@ -197,6 +212,9 @@ async def test_filters_narrow_the_lists_and_a_reload_keeps_them(
     assert await page.input_value("#filter-status") == "open"
     assert await shown() == {second}
     assert "of 2" in (await page.text_content("#queue-count") or "")
+    await page.set_viewport_size(PHONE)
+    await page.screenshot(path=screenshot_path("console-phone-filters.png"))
+    await page.set_viewport_size(DESKTOP)
     await page.click("#filter-clear")
     await page.wait_for_function(
         "() => document.querySelectorAll('.ticket-list .ticket').length === 3"
@@ -289,6 +307,9 @@ async def test_shortcuts_are_listed_on_question_mark_and_work_outside_text_field
         assert inside
     dialog_axe = await run_axe(page)
     await page.screenshot(path=screenshot_path("console-shortcuts.png"))
+    await page.set_viewport_size(PHONE)
+    await page.screenshot(path=screenshot_path("console-phone-shortcuts.png"))
+    await page.set_viewport_size(DESKTOP)
     await page.keyboard.press("Escape")
     await dialog.wait_for(state="hidden")
 
