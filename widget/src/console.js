@@ -289,10 +289,10 @@ else session.showLogin();
 // The timers move on with the server's clock: the lists and the open ticket redraw.
 clock.onTick(() => {
   if (byId("app").hidden) return;
-  queue.render();
+  queue.tick();
   if (conversation.current && conversation.current.ticket) {
     renderSla(conversation.current);
-    details.render(conversation.current);
+    details.tick(conversation.current);
   }
 });
 

@@ -45,7 +45,23 @@ export function createDetails({ call, notice, conversation, hooks, now }) {
     const closed = ticket.status === "closed";
     for (const input of ui["ticket-form"].querySelectorAll("input, textarea, select, button")) input.disabled = closed;
     renderDiagnosis(current.diagnosis);
+    renderFacts(ticket);
+    if (ticket.rating !== null && ticket.rating !== undefined) {
+      const score = Number(ticket.rating);
+      const comment = ticket.rating_comment ? ` — ${ticket.rating_comment}` : "";
+      ui["ticket-rating"].textContent = `${stars(score)} ${score}/5${comment}`;
+      ui["rating-panel"].hidden = false;
+    } else {
+      ui["ticket-rating"].textContent = "";
+      ui["rating-panel"].hidden = true;
+    }
+    renderCustomer(ticket);
+  }
 
+  /** Status, times and the SLA timer: drawn again on every tick of the server's clock
+   * (the form is not: an agent may be in it). */
+  function renderFacts(ticket) {
+    const closed = ticket.status === "closed";
     const facts = [
       ["Status", statusLabel(ticket.status)],
       ["Language", languageName(ticket.language)],
@@ -62,17 +78,6 @@ export function createDetails({ call, notice, conversation, hooks, now }) {
       if (ticket.resolution) facts.push(["Resolution", String(ticket.resolution)]);
     }
     ui["ticket-facts"].replaceChildren(...facts.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
-
-    if (ticket.rating !== null && ticket.rating !== undefined) {
-      const score = Number(ticket.rating);
-      const comment = ticket.rating_comment ? ` — ${ticket.rating_comment}` : "";
-      ui["ticket-rating"].textContent = `${stars(score)} ${score}/5${comment}`;
-      ui["rating-panel"].hidden = false;
-    } else {
-      ui["ticket-rating"].textContent = "";
-      ui["rating-panel"].hidden = true;
-    }
-    renderCustomer(ticket);
   }
 
   /** Title, every field (the ones still missing empty) and the priority. */
@@ -219,5 +224,13 @@ export function createDetails({ call, notice, conversation, hooks, now }) {
   });
   ui["ticket-form"].addEventListener("submit", save);
 
-  return { setPriorities, show, render, renderCustomerTickets, applyTicket };
+  return {
+    setPriorities,
+    show,
+    render,
+    renderCustomerTickets,
+    applyTicket,
+    /** The clock moved on: the SLA timer follows. */
+    tick: (current) => current && current.ticket && renderFacts(current.ticket),
+  };
 }

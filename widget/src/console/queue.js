@@ -228,6 +228,25 @@ export function createQueue({ session, notice, onOpen, onClaim, filters, now }) 
     updateTitle();
   }
 
+  /** The clock moved on: SLA timers and waiting times change in place (the cards stay,
+   * and so does the keyboard focus on them). */
+  function tick() {
+    for (const item of document.querySelectorAll(".ticket-list .ticket[data-ticket]")) {
+      const ticket = board.records.get(item.getAttribute("data-ticket"));
+      if (!ticket) continue;
+      const old = item.querySelector(".sla");
+      const badge = slaBadge(ticket, now());
+      if (old && badge) old.replaceWith(badge);
+      else if (old) old.remove();
+      else if (badge) item.querySelector(".ticket-top").append(badge);
+      const wait = item.querySelector(".wait");
+      if (wait) {
+        wait.textContent = waitingText(ticket.created_at, now());
+        if (badge) wait.before(badge);
+      }
+    }
+  }
+
   /** The tickets on screen, top to bottom: what "next chat" walks through. */
   function visible() {
     return [...document.querySelectorAll(".ticket-list .ticket[data-ticket]")].map((n) => n.getAttribute("data-ticket"));
@@ -265,6 +284,7 @@ export function createQueue({ session, notice, onOpen, onClaim, filters, now }) 
     markActive,
     remember,
     render,
+    tick,
     visible,
     /** The first ticket in the queue that passes the filters. */
     firstWaiting: () => (board.queue.find((t) => filters.matches(t)) || {}).number || null,
