@@ -138,6 +138,7 @@ async def test_an_agent_on_a_phone_claims_replies_and_closes_one_pane_at_a_time(
     # The same closed ticket on a desktop: every pane at once, the domain check beside it.
     await page.set_viewport_size(DESKTOP)
     assert await visible(page, "#conversation") and await visible(page, "#diagnosis-panel")
+    assert await description.evaluate("(box) => box.scrollHeight <= box.clientHeight + 2")
     await page.screenshot(path=screenshot_path("console-details-desktop.png"))
     assert {"queue": queue_axe, "conversation": conversation_axe, "details": details_axe} == {
         "queue": [],
