@@ -387,13 +387,27 @@ class Crowd:
             if wants_person and not visitor.tickets and not self.stop.is_set():
                 await self.pause(rng)
                 replies = await visitor.say(TICKET_REQUEST)
-                asked = replies[-1].get("ask", {}) if replies else {}
-                if asked.get("field") == "contact_email":
-                    # The optional address the bot asks of anonymous visitors: skipped.
+                # The bot may first ask what the ticket still lacks (the form of the
+                # service talked about, the optional contact address): "I don't know"
+                # to a field, Skip to the address; it never asks one question a third time.
+                for _ in range(12):
+                    asked = (replies[-1].get("ask") or {}) if replies else {}
+                    if not asked or visitor.tickets or self.stop.is_set():
+                        break
                     await self.pause(rng)
-                    await visitor.say("Skip", value="skip")
-                if not await visitor.until(lambda: bool(visitor.tickets), TIMEOUT):
-                    self.stats.error("no ticket for a customer who asked for a person")
+                    if asked.get("field") == "contact_email":
+                        replies = await visitor.say("Skip", value="skip")
+                    else:
+                        replies = await visitor.say("I don't know")
+                got = await visitor.until(lambda: bool(visitor.tickets), TIMEOUT)
+                if not got and not self.stop.is_set():
+                    # (A visit cut short by the end of the run is no error.)
+                    last = replies[-1] if replies else {}
+                    said = (last.get("ask") or {}).get("field"), str(last.get("text"))[:120]
+                    self.stats.error(
+                        "no ticket for a customer who asked for a person",
+                        f"bot's last reply (ask, text): {said}" if replies else "no reply",
+                    )
             if visitor.tickets:
                 # Asked for, or offered by the bot and accepted.
                 self.stats.tickets += 1
