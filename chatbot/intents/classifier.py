@@ -8,6 +8,7 @@ the library versions, and retrained only when those change: never per request.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import pickle
@@ -65,6 +66,8 @@ SERVICES = (
     "none",
 )
 _CACHE_VERSION = "5"
+#: Trained models kept in the cache folder, the most recent first.
+_CACHED_MODELS = 6
 #: The intents whose examples are about the company's services, for the scope head; the
 #: out-of-scope and small-talk ones are not.
 _IN_SCOPE_INTENTS = frozenset({"question", "problem", "human_agent", "ticket_status"})
@@ -157,6 +160,20 @@ def scope_examples(intents: TrainingSet, services: TrainingSet, scope: TrainingS
         [services.texts[i] for i in named], ["in"] * len(named), [services.langs[i] for i in named]
     )
     return scope.extend(mapped).extend(ours)
+
+
+def _evict_old_models(folder: Path) -> None:
+    """Keep the few most recent trained models (one is about to be written): servers and
+    tools with different help centres (their titles are scope examples) share the
+    folder, and keeping only one made them evict each other and train again at every
+    start."""
+    dated: list[tuple[float, Path]] = []
+    for path in folder.glob("intents-*.pickle"):
+        with contextlib.suppress(OSError):  # another process removed it meanwhile
+            dated.append((path.stat().st_mtime, path))
+    dated.sort()
+    for _, old in dated[: max(0, len(dated) - (_CACHED_MODELS - 1))]:
+        old.unlink(missing_ok=True)
 
 
 def _word_features(text: str) -> Iterator[str]:
@@ -303,8 +320,7 @@ class IntentClassifier:
         model = cls(intents.extend(extra_intents), services.extend(extra_services), scope=scope)
         if cache is not None:
             cache.parent.mkdir(parents=True, exist_ok=True)
-            for old in cache.parent.glob("intents-*.pickle"):
-                old.unlink(missing_ok=True)
+            _evict_old_models(cache.parent)
             partial = cache.with_suffix(".tmp")
             with partial.open("wb") as handle:
                 pickle.dump(model, handle, protocol=pickle.HIGHEST_PROTOCOL)
