@@ -27,13 +27,15 @@ from chatbot.engine.turn import Turn
 from chatbot.errors import ChatbotError
 from chatbot.handoff.active_incidents import ActiveIncidents
 from chatbot.handoff.broadcast import Broadcaster
+from chatbot.handoff.busy_notice import say_busy
 from chatbot.handoff.engine_slots import TURN_CAPACITY, EngineSlots
 from chatbot.handoff.fair_use import FairUse
 from chatbot.handoff.live_chat import LiveChat
+from chatbot.handoff.ticket_actions import run_ticket_actions
 from chatbot.handoff.wire import reply_data
 from chatbot.identity import Identity
 from chatbot.metrics import Metrics
-from chatbot.store import Conversation, NewMessage, NewTicket, Store, StoredMessage, Ticket
+from chatbot.store import Conversation, NewMessage, Store, StoredMessage, Ticket
 from chatbot.ticket_types import LIVE_STATUSES
 from chatbot.tickets.drafts import TicketSummary
 
@@ -115,28 +117,9 @@ class TurnRunner:
         return self._slots.slot(lambda: self._spawn(self._say_busy(conversation, locale)))
 
     async def _say_busy(self, conversation: Conversation, locale: str | None) -> None:
-        """The bot's prompt word while the turn waits for a slot: stored (the agent's
-        transcript shows it too), once per wait."""
-        conversation_id = conversation.id
-        try:
-            state = ConversationState.from_dict(conversation.state)
-            ctx = self._engine
-            lang = state.language
-            if state.language_source == "default" and locale in ctx.supported_languages:
-                lang = locale
-            busy = NewMessage(
-                id=f"#wait{conversation.last_seq}",
-                sender="bot",
-                text=ctx.phrases.say(lang, "busy"),
-                at=self._clock(),
-                data={"lang": lang},
-            )
-            stored = await self._store.append_messages(conversation_id, [busy])
-            fresh = [m for m, was_created in stored if was_created]
-            if fresh:
-                await self._broadcaster.messages(conversation_id, fresh)
-        except ChatbotError as exc:
-            log.warning("busy notice for %s not sent: %s", conversation_id, exc.message)
+        await say_busy(
+            self._store, self._engine, self._broadcaster, self._clock(), conversation, locale
+        )
 
     async def drain(self) -> None:
         """Wait for the turns in flight (on shutdown)."""
@@ -342,40 +325,16 @@ class TurnRunner:
         tell everyone. The new state, and the replies as stored."""
         conversation_id = conversation.id
         now = self._clock()
-        created: list[Ticket] = []
-        for action in result.actions:
-            if isinstance(action, CreateTicket):
-                draft = action.draft
-                priority = await self._fair_use.priority_for(
-                    conversation.visitor_id, draft.priority
-                )
-                created.append(
-                    await self._store.create_ticket(
-                        NewTicket(
-                            conversation_id=conversation_id,
-                            visitor_id=conversation.visitor_id,
-                            service=draft.service,
-                            title=draft.title,
-                            language=draft.language,
-                            priority=priority,
-                            fields=dict(draft.fields),
-                            missing=draft.missing,
-                            expected_response=draft.expected_response,
-                            created_at=now,
-                            source=f"{conversation_id}#{message.seq}",
-                            customer=identity.to_dict() if identity else {},
-                        ),
-                        self._prefix,
-                    )
-                )
-                if action.incident is not None:
-                    # A symptom of a known outage: parked with it, not queued.
-                    await self._store.update_ticket(created[-1].number, now, status="waiting")
-                    created[-1] = await self._store.link_ticket(
-                        created[-1].number, action.incident, now
-                    )
-            elif isinstance(action, AttachToTicket):
-                await self._store.touch_ticket(action.number, now)
+        created = await run_ticket_actions(
+            self._store,
+            self._fair_use,
+            self._prefix,
+            conversation,
+            message,
+            identity,
+            result.actions,
+            now,
+        )
         number = created[0].number if created else ""
         replies = [
             NewMessage(
