@@ -328,3 +328,38 @@ def bearer(token: str) -> dict[str, str]:
 
 def server_url(server: TestServer) -> str:
     return str(server.make_url("/")).rstrip("/")
+
+
+async def drain_turns(server: TestServer) -> None:
+    """Wait for the bot's turns in flight: what the bot says to the messages acknowledged
+    so far is stored and sent when this returns (a test of "the bot keeps quiet" awaits
+    this instead of sleeping)."""
+    from chatbot.web import keys
+
+    await server.app[keys.TURNS].drain()
+
+
+#: The outbox's work that reaches outside: mails and webhooks (the turn safety net waits
+#: its 30 s and is not drained here).
+OUTGOING_WORK = ("email", "reply_digest", "webhook")
+
+
+async def drain_outbox(server: TestServer) -> None:
+    """Wait until the work queue (SQLite store) holds no pending mail or webhook: what
+    the notifier will ever send for what happened so far has been sent."""
+    import sqlite3
+
+    from chatbot.web import keys
+
+    path = server.app[keys.SETTINGS].database_path
+    marks = ",".join("?" * len(OUTGOING_WORK))
+    query = f"SELECT count(*) FROM outbox WHERE done_at IS NULL AND kind IN ({marks})"
+
+    def pending() -> int:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+            return int(db.execute(query, OUTGOING_WORK).fetchone()[0])
+
+    deadline = time.monotonic() + TIMEOUT
+    while (left := await asyncio.to_thread(pending)) > 0:
+        assert time.monotonic() < deadline, f"{left} mails or webhooks still pending"
+        await asyncio.sleep(0.05)

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
 import zlib
 
 import aiohttp
 from aiohttp.test_utils import TestServer
 
 from chatbot.web import keys
-from tests.fixtures import AgentClient, ChatClient, ServerFactory, add_agent, login, server_url
+from tests.fixtures import (
+    AgentClient,
+    ChatClient,
+    ServerFactory,
+    add_agent,
+    drain_turns,
+    login,
+    server_url,
+)
 
 
 def png(width: int = 2, height: int = 2) -> bytes:
@@ -72,8 +79,11 @@ async def test_a_screenshot_reaches_the_agent_and_is_served_safely(chat_server: 
     assert sent["ok"] and sent["message"]["attachment"]["type"] == "text/plain"
     [got] = (await customer.wait_for_messages(before + 1))[before:]
     assert got["from"] == "agent" and got["attachment"]["name"] == "mail.log"
-    # A file alone gets no bot answer: the agent is handling it.
-    await asyncio.sleep(0.3)
+    # A file alone gets no bot answer: the agent is handling it. Every turn in flight has
+    # run, and what it said would be stored.
+    await drain_turns(chat_server)
+    history = await customer.call("history", {"after": ack["seq"]})
+    assert [m["from"] for m in history["messages"]] == ["agent"]
     assert not [m for m in customer.received if m["from"] == "bot" and m["seq"] > ack["seq"]]
 
 

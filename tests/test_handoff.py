@@ -10,7 +10,15 @@ import pytest
 import socketio
 from aiohttp.test_utils import TestServer
 
-from tests.fixtures import AgentClient, ChatClient, add_agent, login, server_url
+from chatbot.web import keys
+from tests.fixtures import (
+    AgentClient,
+    ChatClient,
+    add_agent,
+    drain_turns,
+    login,
+    server_url,
+)
 
 
 async def open_ticket(
@@ -73,15 +81,19 @@ async def test_a_ticket_reaches_the_queue_and_an_agent_chats_live_with_the_custo
     assert reply["from"] == "agent" and reply["agent"] == {"name": "Ana"}
 
     # The customer answers the person, and the bot keeps out of it.
-    await customer.send("the front page, kafebar.no")
+    sent = await customer.send("the front page, kafebar.no")
     seen = await ana.wait_for(
         "message", lambda m: m["from"] == "customer" and "front page" in m["text"]
     )
     assert seen["conversation_id"] == customer.session["conversation_id"]  # type: ignore[index]
-    await asyncio.sleep(0.3)
-    assert customer.received[-1]["from"] == "agent"
+    # The bot's turn for that message has run (not merely not yet): it saw the message and
+    # kept quiet.
+    await drain_turns(chat_server)
+    conversation = await chat_server.app[keys.STORE].get_conversation(seen["conversation_id"])
+    assert conversation is not None and conversation.state["processed_seq"] == sent["seq"]
     history = await customer.call("history", {"after": 0})
     assert history["messages"][-1]["text"] == "the front page, kafebar.no"
+    assert customer.received[-1]["from"] == "agent"
 
 
 async def test_two_agents_claiming_at_once_one_wins_and_the_other_is_told(

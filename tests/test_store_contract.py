@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from chatbot.errors import Conflict, NotFound
+from chatbot.errors import Conflict, NotFound, StoreUnavailable
 from chatbot.store import NewMessage, Store
 from chatbot.store.base import (
     Agent,
@@ -1088,7 +1088,12 @@ async def test_a_status_for_an_agent_without_a_socket_is_not_presence(store: Sto
 
 
 async def test_the_store_answers_a_ping(store: Store) -> None:
-    await store.ping()
+    await store.ping()  # open: it answers
+    # ...and the ping asks the backend: a closed store cannot answer, and says so in the
+    # error /healthz reports.
+    await store.close()
+    with pytest.raises(StoreUnavailable):
+        await store.ping()
 
 
 async def test_sqlite_refuses_a_session_of_a_disabled_agent(tmp_path: Path) -> None:

@@ -50,6 +50,8 @@ class SQLiteBase(MemoryEphemeral):
                 log.error("sqlite error: %s", exc)
                 raise StoreUnavailable("the database is temporarily unavailable") from exc
 
+        if self._db is None:  # closed: its thread is gone too
+            raise StoreUnavailable("the store is closed")
         return await asyncio.get_running_loop().run_in_executor(self._executor, call)
 
     async def open(self) -> None:
