@@ -461,6 +461,7 @@ async def chatting_until_the_crash(
     return stop, chats
 
 
+@pytest.mark.slow
 async def test_a_server_killed_while_200_customers_chat_loses_no_acknowledged_message(
     tmp_path: Path, servers: list[ServerProcess]
 ) -> None:
@@ -498,6 +499,7 @@ async def test_a_server_killed_while_200_customers_chat_loses_no_acknowledged_me
             await customer.disconnect()
 
 
+@pytest.mark.slow
 async def test_a_redis_crash_while_200_customers_chat_loses_no_acknowledged_message(
     tmp_path: Path, redis_server: RedisServer, servers: list[ServerProcess]
 ) -> None:
