@@ -203,14 +203,21 @@ def _serve(args: argparse.Namespace) -> int:
     return asyncio.run(serve(settings, on_ready=announce))
 
 
-def _tickets(args: argparse.Namespace) -> int:
+def _no_store(settings: Settings) -> bool:
+    """True (said on stderr) when the settings name no store a command could open."""
     from chatbot.store.backends import describe
-    from chatbot.ticket_reports import list_tickets, show_ticket
 
-    settings = _settings(args)
     missing = describe(settings).missing()
     if missing:
         sys.stderr.write(f"{missing}\n")
+    return bool(missing)
+
+
+def _tickets(args: argparse.Namespace) -> int:
+    from chatbot.ticket_reports import list_tickets, show_ticket
+
+    settings = _settings(args)
+    if _no_store(settings):
         return 2
     if args.tickets_command == "list":
         rows = asyncio.run(list_tickets(settings, args.status, args.limit))
@@ -241,12 +248,9 @@ def _tickets(args: argparse.Namespace) -> int:
 
 def _reports(args: argparse.Namespace) -> int:
     from chatbot.period_reports import load_report, report_text
-    from chatbot.store.backends import describe
 
     settings = _settings(args)
-    missing = describe(settings).missing()
-    if missing:
-        sys.stderr.write(f"{missing}\n")
+    if _no_store(settings):
         return 2
     if not 1 <= args.days <= 366:
         sys.stderr.write("--days must be 1 to 366\n")
@@ -298,12 +302,10 @@ def _customers(args: argparse.Namespace) -> int:
     from chatbot.attachments import AttachmentStore
     from chatbot.errors import ChatbotError
     from chatbot.privacy import erase_visitor, export_visitor
-    from chatbot.store.backends import describe, opened_store
+    from chatbot.store.backends import opened_store
 
     settings = _settings(args)
-    missing = describe(settings).missing()
-    if missing:
-        sys.stderr.write(f"{missing}\n")
+    if _no_store(settings):
         return 2
     exporting = args.customers_command == "export"
     if not exporting and not args.yes:

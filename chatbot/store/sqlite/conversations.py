@@ -36,16 +36,7 @@ class SQLiteConversations(SQLiteBase):
                     (visitor_id,),
                 ).fetchone()
                 if row is None:
-                    conversation_id = "c_" + secrets.token_urlsafe(12)
-                    db.execute(
-                        "INSERT INTO conversations"
-                        " (id, visitor_id, language, created_at, updated_at)"
-                        " VALUES (?, ?, ?, ?, ?)",
-                        (conversation_id, visitor_id, language, now, now),
-                    )
-                    row = db.execute(
-                        "SELECT * FROM conversations WHERE id = ?", (conversation_id,)
-                    ).fetchone()
+                    row = _insert_conversation(db, visitor_id, language, now)
                 return read.conversation(row)
 
         return await self._run(get_or_create)
@@ -63,17 +54,7 @@ class SQLiteConversations(SQLiteBase):
                 # Started after the current one even if the clock stepped back: the
                 # newest started is the current one.
                 started = now if row is None else max(now, float(row["created_at"]) + 0.001)
-                conversation_id = "c_" + secrets.token_urlsafe(12)
-                db.execute(
-                    "INSERT INTO conversations"
-                    " (id, visitor_id, language, created_at, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    (conversation_id, visitor_id, language, started, started),
-                )
-                row = db.execute(
-                    "SELECT * FROM conversations WHERE id = ?", (conversation_id,)
-                ).fetchone()
-                return read.conversation(row)
+                return read.conversation(_insert_conversation(db, visitor_id, language, started))
 
         return await self._run(start)
 
@@ -200,3 +181,19 @@ class SQLiteConversations(SQLiteBase):
             return [read.message(row) for row in rows]
 
         return await self._run(select)
+
+
+def _insert_conversation(
+    db: sqlite3.Connection, visitor_id: str, language: str, at: float
+) -> sqlite3.Row:
+    """A new conversation of the visitor, started ``at``, as its stored row."""
+    conversation_id = "c_" + secrets.token_urlsafe(12)
+    db.execute(
+        "INSERT INTO conversations (id, visitor_id, language, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (conversation_id, visitor_id, language, at, at),
+    )
+    row: sqlite3.Row = db.execute(
+        "SELECT * FROM conversations WHERE id = ?", (conversation_id,)
+    ).fetchone()
+    return row
