@@ -322,8 +322,7 @@ def run_mode(
     """Start the mode's servers, connect the customers, run one step per rate (a ramp
     stops early once the bot is overloaded)."""
     steps: list[dict[str, Any]] = []
-    overload: dict[str, Any] = {}
-    held: list[float] = []
+    overload: dict[str, Any] | None = None
     with ExitStack() as stack:
         servers = Servers(mode, stack)
         servers.start()
@@ -383,7 +382,7 @@ def run_mode(
             process.join()
     connected = connections - refused
     return {
-        "overload": overload if args.overload and servers.bot and held else None,
+        "overload": overload,
         "mode": mode,
         "connections": connections,
         "connected": connected,
